@@ -1,0 +1,49 @@
+// Three builds: ESM for bundlers and headless storefronts, ESM for servers, and one
+// self-contained minified IIFE for a Stencil <script> tag. Type declarations come from
+// `tsc -p tsconfig.build.json` (see the "build" script).
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.build.json',
+    declaration: false,
+    emitDeclarationOnly: false,
+    noEmit: false,
+    outDir: 'dist',
+    rootDir: 'src',
+  });
+
+export default [
+  {
+    input: 'src/browser/index.ts',
+    external: ['jwt-decode'],
+    output: { file: 'dist/index.js', format: 'es' },
+    plugins: [ts()],
+  },
+  {
+    input: 'src/server/index.ts',
+    external: (id) => id.startsWith('node:'),
+    output: { file: 'dist/server.js', format: 'es' },
+    plugins: [ts()],
+  },
+  {
+    input: 'src/browser/script-tag.ts',
+    output: {
+      file: 'dist/bc-customer-auth.iife.js',
+      format: 'iife',
+      name: 'BcCustomerAuth',
+      generatedCode: 'es2015',
+    },
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(),
+      terser({
+        ecma: 2020,
+        compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+        format: { comments: false },
+      }),
+    ],
+  },
+];
