@@ -1,0 +1,147 @@
+import type { ApiGatewayAuthorizerEvent } from './api-gateway-events.js';
+import { readAuthorizerInput } from './api-gateway-events.js';
+import type { VerifiedCustomer } from './claims.js';
+import { isTokenVerificationError } from './errors.js';
+import { assertVerifier } from './require-customer.js';
+import type { Verifier } from './verifier.js';
+
+/** Options of {@link createApiGatewayAuthorizer}. */
+export interface ApiGatewayAuthorizerOptions {
+  /**
+   * Answer HTTP API payload 2.0 events with simple responses (`{ isAuthorized, context }`). Set it
+   * exactly when the authorizer has `EnableSimpleResponses: true`. REST and WebSocket events always
+   * get an IAM policy.
+   *
+   * @default false
+   */
+  simpleResponses?: boolean;
+  /**
+   * Accept the `token` query parameter for REST REQUEST and HTTP API events too. WebSocket
+   * `$connect` always accepts it, since browsers cannot set headers there.
+   *
+   * @default false
+   */
+  allowQueryToken?: boolean;
+}
+
+/** The verified claims as authorizer context (strings and numbers only; downstream they arrive as strings). */
+export interface AuthorizerContext {
+  readonly storeHash: string;
+  readonly customerId: number;
+  readonly email: string;
+  readonly groupId: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/** An Allow policy for the whole stage (`…/{stage}/*`), so a cached result covers every route. */
+export interface IamPolicyAuthorizerResult {
+  /** `{storeHash}/{customerId}` */
+  readonly principalId: string;
+  readonly policyDocument: {
+    readonly Version: '2012-10-17';
+    readonly Statement: readonly [
+      {
+        readonly Action: 'execute-api:Invoke';
+        readonly Effect: 'Allow';
+        readonly Resource: string;
+      },
+    ];
+  };
+  readonly context: AuthorizerContext;
+}
+
+/** HTTP API simple response. Refusals are thrown as `Unauthorized` (401), never `isAuthorized: false`. */
+export interface SimpleAuthorizerResult {
+  readonly isAuthorized: true;
+  readonly context: AuthorizerContext;
+}
+
+/** What the authorizer resolves to; it only ever resolves to an Allow. */
+export type ApiGatewayAuthorizerResult = IamPolicyAuthorizerResult | SimpleAuthorizerResult;
+
+/**
+ * The Lambda handler from {@link createApiGatewayAuthorizer}. Rejects with `Error('Unauthorized')`
+ * (API Gateway answers 401) for a missing or refused token, and with any other error (500) for an
+ * unrecognised event, an unusable ARN or a verifier failure.
+ */
+export type ApiGatewayAuthorizer = (
+  event: ApiGatewayAuthorizerEvent,
+) => Promise<ApiGatewayAuthorizerResult>;
+
+const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+)\/([^/*]+)\/./;
+
+function misconfigured(reason: string): Error {
+  return new Error(`bc-customer-auth: API Gateway authorizer misconfigured: ${reason}`);
+}
+
+function stageWildcard(arn: string): string {
+  const match = EXECUTE_API_ARN.exec(arn);
+  if (match === null) throw misconfigured('the event ARN is not an execute-api ARN');
+  return `${match[1] ?? ''}/${match[2] ?? ''}/*`;
+}
+
+function toContext(customer: VerifiedCustomer): AuthorizerContext {
+  const { storeHash, customerId, email, groupId, issuedAt, expiresAt } = customer;
+  return { storeHash, customerId, email, groupId, issuedAt, expiresAt };
+}
+
+async function verifyOrUnauthorized(
+  verifier: Verifier,
+  token: string | undefined,
+): Promise<VerifiedCustomer> {
+  if (token === undefined) throw new Error('Unauthorized');
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    if (isTokenVerificationError(error) && error.code !== 'INTERNAL') {
+      throw new Error('Unauthorized', { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Creates one Lambda handler for REST API TOKEN and REQUEST authorizers, HTTP API authorizers
+ * (payload 1.0, or 2.0 with IAM policies or simple responses) and WebSocket `$connect` authorizers.
+ * On success it returns an Allow for the whole stage, `principalId` `{storeHash}/{customerId}` and
+ * the claims as `context`.
+ *
+ * @throws TypeError at creation when `verifier` is not a verifier.
+ * @example
+ * ```js
+ * export const handler = createApiGatewayAuthorizer(
+ *   createVerifier({ clientId, clientSecret, storeHashes: ['abc123'], minRemainingSeconds: 300 }),
+ * );
+ * ```
+ */
+export function createApiGatewayAuthorizer(
+  verifier: Verifier,
+  options: ApiGatewayAuthorizerOptions = {},
+): ApiGatewayAuthorizer {
+  assertVerifier(verifier, 'createApiGatewayAuthorizer');
+  const simpleResponses = options.simpleResponses === true;
+  const allowQueryToken = options.allowQueryToken === true;
+
+  return async (event) => {
+    let input;
+    try {
+      input = readAuthorizerInput(event, allowQueryToken);
+    } catch (error) {
+      throw new Error('Unauthorized', { cause: error });
+    }
+    if (input === undefined) throw misconfigured('unrecognised event (expected TOKEN or REQUEST)');
+    const resource = stageWildcard(input.arn);
+    const customer = await verifyOrUnauthorized(verifier, input.token);
+    const context = toContext(customer);
+    if (input.kind === 'http-v2' && simpleResponses) return { isAuthorized: true, context };
+    return {
+      principalId: `${customer.storeHash}/${customer.customerId}`,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
+      },
+      context,
+    };
+  };
+}

@@ -1,0 +1,142 @@
+import { TokenClaimError } from './errors.js';
+import { isJsonObject, readOwn, type JsonObject } from './json-segment.js';
+
+/**
+ * The shopper a verified token names. Identify customers by `(storeHash, customerId)`, never by
+ * email alone.
+ */
+export interface VerifiedCustomer {
+  /** The store that issued the token (`store_hash`, equal to `sub`). */
+  readonly storeHash: string;
+  /** The store-scoped customer ID (`customer.id`), a positive integer. */
+  readonly customerId: number;
+  /** The customer's email address (`customer.email`), case preserved. */
+  readonly email: string;
+  /** The customer group (`customer.group_id`) as a decimal string; `"0"` means no group. */
+  readonly groupId: string;
+  /** When the token was issued (`iat`), in Unix seconds. */
+  readonly issuedAt: number;
+  /** When the token expires (`exp`), in Unix seconds. */
+  readonly expiresAt: number;
+}
+
+/** What the claims must satisfy; resolved from the verifier options. */
+export interface ClaimRules {
+  readonly clientId: string;
+  readonly storeHashes: ReadonlySet<string> | null;
+  readonly clockToleranceSeconds: number;
+  readonly maxLifetimeSeconds: number;
+  readonly minRemainingSeconds: number;
+}
+
+/** Store hashes are short lowercase alphanumerics; this wider pattern still keeps them safe in keys and ARNs. */
+export const STORE_HASH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const GROUP_ID_PATTERN = /^\d{1,20}$/;
+
+function invalid(claim: string, reason: string): TokenClaimError {
+  return new TokenClaimError('CLAIM_INVALID', claim, reason);
+}
+
+function requireEqual(payload: JsonObject, claim: string, expected: string, label: string): void {
+  if (readOwn(payload, claim) !== expected) throw invalid(claim, `must equal ${label}`);
+}
+
+function readStoreHash(payload: JsonObject, rules: ClaimRules): string {
+  const storeHash = readOwn(payload, 'store_hash');
+  if (typeof storeHash !== 'string' || !STORE_HASH_PATTERN.test(storeHash)) {
+    throw invalid('store_hash', 'must be a store hash');
+  }
+  if (readOwn(payload, 'sub') !== storeHash) throw invalid('sub', 'must equal "store_hash"');
+  if (rules.storeHashes !== null && !rules.storeHashes.has(storeHash)) {
+    throw new TokenClaimError(
+      'STORE_NOT_ALLOWED',
+      'store_hash',
+      `"${storeHash}" is not in storeHashes`,
+    );
+  }
+  return storeHash;
+}
+
+function readSeconds(payload: JsonObject, claim: 'iat' | 'exp'): number {
+  const value = readOwn(payload, claim);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalid(claim, 'must be a non-negative integer number of seconds');
+  }
+  return value;
+}
+
+function checkTimes(
+  issuedAt: number,
+  expiresAt: number,
+  rules: ClaimRules,
+  nowSeconds: number,
+): void {
+  const lifetime = expiresAt - issuedAt;
+  if (lifetime <= 0 || lifetime > rules.maxLifetimeSeconds) {
+    throw invalid(
+      'exp',
+      `must be after "iat" by at most maxLifetimeSeconds (${rules.maxLifetimeSeconds})`,
+    );
+  }
+  if (issuedAt > nowSeconds + rules.clockToleranceSeconds) {
+    throw new TokenClaimError('ISSUED_IN_FUTURE', 'iat', 'is in the future');
+  }
+  // Accepted while now + minRemainingSeconds < exp + tolerance: with 0 this is plain expiry,
+  // above 0 it keeps a cached authorizer result from outliving the token.
+  if (nowSeconds + rules.minRemainingSeconds >= expiresAt + rules.clockToleranceSeconds) {
+    const reason = rules.minRemainingSeconds > 0 ? 'is within minRemainingSeconds' : 'has passed';
+    throw new TokenClaimError('EXPIRED', 'exp', reason);
+  }
+}
+
+function readGroupId(customer: JsonObject): string {
+  const groupId = readOwn(customer, 'group_id');
+  if (typeof groupId === 'string' && GROUP_ID_PATTERN.test(groupId)) return groupId;
+  if (typeof groupId === 'number' && Number.isSafeInteger(groupId) && groupId >= 0) {
+    return String(groupId);
+  }
+  throw invalid('customer.group_id', 'must be a non-negative integer or a string of digits');
+}
+
+function readCustomer(payload: JsonObject): { id: number; email: string; groupId: string } {
+  const customer = readOwn(payload, 'customer');
+  if (!isJsonObject(customer)) throw invalid('customer', 'must be an object');
+  const id = readOwn(customer, 'id');
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw invalid('customer.id', 'must be a positive integer');
+  }
+  const email = readOwn(customer, 'email');
+  if (typeof email !== 'string' || email.length === 0) {
+    throw invalid('customer.email', 'must be a non-empty string');
+  }
+  return { id, email, groupId: readGroupId(customer) };
+}
+
+/**
+ * Validates a signature-checked payload against the rules and returns the normalised claims.
+ *
+ * @throws TokenClaimError naming the first claim that fails.
+ */
+export function validateClaims(
+  payload: JsonObject,
+  rules: ClaimRules,
+  nowSeconds: number,
+): VerifiedCustomer {
+  requireEqual(payload, 'iss', 'bc/apps', '"bc/apps"');
+  requireEqual(payload, 'aud', rules.clientId, 'clientId');
+  requireEqual(payload, 'application_id', rules.clientId, 'clientId');
+  requireEqual(payload, 'operation', 'current_customer', '"current_customer"');
+  const storeHash = readStoreHash(payload, rules);
+  const issuedAt = readSeconds(payload, 'iat');
+  const expiresAt = readSeconds(payload, 'exp');
+  checkTimes(issuedAt, expiresAt, rules, nowSeconds);
+  const customer = readCustomer(payload);
+  return Object.freeze({
+    storeHash,
+    customerId: customer.id,
+    email: customer.email,
+    groupId: customer.groupId,
+    issuedAt,
+    expiresAt,
+  });
+}

@@ -1,0 +1,127 @@
+import { InvalidRequestError } from './errors.js';
+
+/** Headers as Node, Express and plain objects carry them, or a fetch `Headers` object. */
+export type HeadersLike =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | { get(name: string): string | null };
+
+/**
+ * The parts of a request {@link extractToken} reads: a Node `IncomingMessage` (including a
+ * WebSocket upgrade request), an Express `req`, or a plain `{ headers, url }` object.
+ */
+export interface TokenRequestLike {
+  /** Request headers; names are matched case-insensitively. */
+  readonly headers: HeadersLike;
+  /** Path and query, as in `req.url`. */
+  readonly url?: string | undefined;
+  /** Express keeps the unrewritten URL here; preferred over `url` when present. */
+  readonly originalUrl?: string | undefined;
+  /** Node's raw header list, which still shows duplicated `Authorization` headers. */
+  readonly rawHeaders?: readonly string[] | undefined;
+}
+
+/** Options of {@link extractToken}. */
+export interface ExtractTokenOptions {
+  /**
+   * Also accept the token from the `token` query parameter, for clients that cannot set headers
+   * (browser `WebSocket`, `EventSource`). URLs end up in logs, so enable it only where needed.
+   *
+   * @default false
+   */
+  allowQueryToken?: boolean;
+}
+
+const WHITESPACE_OR_COMMA = /[\s,]/;
+
+function authorizationValues(request: TokenRequestLike): string[] {
+  const { rawHeaders, headers } = request;
+  const values: string[] = [];
+  if (Array.isArray(rawHeaders)) {
+    const raw = rawHeaders as readonly unknown[];
+    for (let index = 0; index + 1 < raw.length; index += 2) {
+      const name = raw[index];
+      if (typeof name === 'string' && name.toLowerCase() === 'authorization') {
+        values.push(String(raw[index + 1]));
+      }
+    }
+    return values;
+  }
+  if (typeof headers.get === 'function') {
+    const value = (headers as { get(name: string): string | null }).get('authorization');
+    return value === null ? values : [value];
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'authorization' || value === undefined) continue;
+    if (typeof value === 'string') values.push(value);
+    else values.push(...(value as readonly string[]));
+  }
+  return values;
+}
+
+function queryTokenValues(request: TokenRequestLike): string[] {
+  const url = request.originalUrl ?? request.url ?? '';
+  const start = url.indexOf('?');
+  if (start === -1) return [];
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)).getAll('token');
+}
+
+/** Reads the Bearer credentials of one `Authorization` value; `undefined` for another scheme. */
+export function parseBearer(value: string): string | undefined {
+  const trimmed = value.trim();
+  const match = /^(\S+)(?:[ \t]+([^]*))?$/.exec(trimmed);
+  if (match?.[1]?.toLowerCase() !== 'bearer') return undefined;
+  const credentials = match[2] ?? '';
+  if (credentials === '') throw new InvalidRequestError('Bearer credentials are empty');
+  if (WHITESPACE_OR_COMMA.test(credentials)) {
+    throw new InvalidRequestError('Authorization header holds more than one credential');
+  }
+  return credentials;
+}
+
+/**
+ * Picks the one token from the `Authorization` values and `token` query values of a request.
+ *
+ * @param queryValues - `undefined` when the query string may not carry the token.
+ * @throws InvalidRequestError on duplicates, emptiness or a token sent both ways.
+ */
+export function selectToken(
+  headerValues: readonly string[],
+  queryValues: readonly string[] | undefined,
+): string | undefined {
+  if (headerValues.length > 1) throw new InvalidRequestError('Authorization header is repeated');
+  const fromHeader = headerValues[0] === undefined ? undefined : parseBearer(headerValues[0]);
+  if (queryValues === undefined || queryValues.length === 0) return fromHeader;
+  if (queryValues.length > 1) throw new InvalidRequestError('"token" query parameter is repeated');
+  if (fromHeader !== undefined) {
+    throw new InvalidRequestError('token is sent in both the Authorization header and the query');
+  }
+  if (queryValues[0] === '') throw new InvalidRequestError('"token" query parameter is empty');
+  return queryValues[0];
+}
+
+/**
+ * Extracts the bearer token of a request (RFC 6750): `Authorization: Bearer <token>` (scheme
+ * case-insensitive) or, when allowed, the `token` query parameter.
+ *
+ * @returns the token, or `undefined` when the request carries none (no header, or another scheme).
+ * @throws InvalidRequestError (`INVALID_REQUEST`, answered with 400) when the request is ambiguous
+ * or malformed: repeated headers or parameters, a token in both places, empty credentials.
+ * @example
+ * ```ts
+ * const token = extractToken(req, { allowQueryToken: true }); // WebSocket upgrade request
+ * ```
+ */
+export function extractToken(
+  request: TokenRequestLike,
+  options: ExtractTokenOptions = {},
+): string | undefined {
+  if (typeof request !== 'object' || (request as unknown) === null) {
+    throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
+  }
+  if (typeof request.headers !== 'object' || (request.headers as unknown) === null) {
+    throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
+  }
+  const query = options.allowQueryToken === true ? queryTokenValues(request) : undefined;
+  return selectToken(authorizationValues(request), query);
+}

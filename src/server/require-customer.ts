@@ -1,0 +1,132 @@
+import type { VerifiedCustomer } from './claims.js';
+import { extractToken, type TokenRequestLike } from './extract-token.js';
+import { describeChallenge, validateRealm } from './http-challenge.js';
+import type { Verifier } from './verifier.js';
+
+/** A request {@link requireCustomer} can authenticate; it sets `customer` on success. */
+export interface CustomerRequest extends TokenRequestLike {
+  readonly method?: string | undefined;
+  /** The verified shopper, set once the token checks out. */
+  customer?: VerifiedCustomer;
+}
+
+/** The parts of a Node `ServerResponse` (or Express `res`) the middleware writes an error answer with. */
+export interface ResponseLike {
+  statusCode: number;
+  readonly headersSent?: boolean;
+  setHeader(name: string, value: string): unknown;
+  end(body: string): unknown;
+}
+
+/** Options of {@link requireCustomer} and {@link requireCustomerUpgrade}. */
+export interface RequireCustomerOptions {
+  /**
+   * Accept the token from the `token` query parameter too (for `EventSource`).
+   *
+   * @default false (true for {@link requireCustomerUpgrade}, since browsers cannot set headers on a WebSocket)
+   */
+  allowQueryToken?: boolean;
+  /**
+   * The `realm` of the `WWW-Authenticate` challenge.
+   *
+   * @default 'api'
+   */
+  realm?: string;
+}
+
+/**
+ * Middleware from {@link requireCustomer}. With `next` (Express, Connect) it calls `next()` once
+ * `req.customer` is set, or `next(error)` for a failure that is not the caller's. Without `next`
+ * (plain `node:http`) await it: it resolves to the customer, or to `undefined` once it has
+ * answered the request itself. It never rejects.
+ */
+export type CustomerMiddleware = (
+  req: CustomerRequest,
+  res: ResponseLike,
+  next?: (error?: unknown) => void,
+) => Promise<VerifiedCustomer | undefined>;
+
+function isPreflight(req: CustomerRequest): boolean {
+  if (req.method !== 'OPTIONS') return false;
+  const { headers } = req;
+  if (typeof headers.get === 'function') {
+    return (
+      (headers as { get(name: string): string | null }).get('access-control-request-method') !==
+      null
+    );
+  }
+  return Object.keys(headers).some(
+    (name) => name.toLowerCase() === 'access-control-request-method',
+  );
+}
+
+/** Verifies one request; `{ customer }` on success, `{ error }` otherwise (`error` undefined: no token). */
+export async function authenticateRequest(
+  verifier: Verifier,
+  req: CustomerRequest,
+  allowQueryToken: boolean,
+): Promise<{ customer: VerifiedCustomer } | { customer?: undefined; error: unknown }> {
+  try {
+    const token = extractToken(req, { allowQueryToken });
+    if (token === undefined) return { error: undefined };
+    return { customer: await verifier.verify(token) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** Throws when `verifier` is not a verifier; shared by the factories that take one. */
+export function assertVerifier(verifier: unknown, owner: string): asserts verifier is Verifier {
+  if (typeof (verifier as Partial<Verifier> | null)?.verify !== 'function') {
+    throw new TypeError(`bc-customer-auth: ${owner} needs a verifier from createVerifier()`);
+  }
+}
+
+/**
+ * Creates middleware for Node `http`, Express and Connect that admits only requests with a valid
+ * token, setting `req.customer`. Refusals: 401 with `WWW-Authenticate: Bearer realm="api"` when no
+ * token was sent, 401 `error="invalid_token"` for a bad token, 400 `error="invalid_request"` for an
+ * ambiguous request; all with `Cache-Control: no-store`. CORS preflights (`OPTIONS` with
+ * `Access-Control-Request-Method`) pass through untouched.
+ *
+ * @example
+ * ```js
+ * app.get('/points', requireCustomer(verifier), (req, res) => res.json(req.customer)); // Express
+ *
+ * const auth = requireCustomer(verifier); // node:http: answer preflights first, then
+ * const customer = await auth(req, res);
+ * if (!customer) return; // already answered
+ * ```
+ */
+export function requireCustomer(
+  verifier: Verifier,
+  options: RequireCustomerOptions = {},
+): CustomerMiddleware {
+  assertVerifier(verifier, 'requireCustomer');
+  const realm = validateRealm(options.realm ?? 'api', 'requireCustomer');
+  const allowQueryToken = options.allowQueryToken === true;
+
+  return async (req, res, next) => {
+    if (isPreflight(req)) {
+      next?.();
+      return undefined;
+    }
+    const result = await authenticateRequest(verifier, req, allowQueryToken);
+    if (result.customer !== undefined) {
+      req.customer = result.customer;
+      next?.();
+      return result.customer;
+    }
+    const answer = describeChallenge(result.error, realm);
+    if (answer.status === 500 && next !== undefined) {
+      next(result.error);
+      return undefined;
+    }
+    if (res.headersSent !== true) {
+      res.statusCode = answer.status;
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    }
+    res.end(answer.body);
+    return undefined;
+  };
+}

@@ -1,0 +1,133 @@
+import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
+
+/** Options of {@link createVerifier}. */
+export interface VerifierOptions {
+  /** Your app's client ID; tokens must carry it as `aud` and `application_id`. */
+  clientId: string;
+  /** Your app's client secret, the HMAC key BigCommerce signs the tokens with. Keep it on the server. */
+  clientSecret: string;
+  /**
+   * The stores this app serves; tokens from any other store are refused with `STORE_NOT_ALLOWED`.
+   * Required, because any store can obtain tokens for any app's client ID. Pass `null` only to
+   * opt out explicitly (and then key every record by `storeHash`).
+   *
+   * @example ['abc123']
+   */
+  storeHashes: readonly string[] | null;
+  /**
+   * Allowed clock difference with BigCommerce when checking `exp` and `iat`, in seconds.
+   *
+   * @default 30
+   */
+  clockToleranceSeconds?: number;
+  /**
+   * Longest accepted token lifetime (`exp − iat`), in seconds. BigCommerce issues 900-second tokens.
+   *
+   * @default 900
+   */
+  maxLifetimeSeconds?: number;
+  /**
+   * Refuse tokens that expire within this many seconds (`EXPIRED`). Set it to at least the
+   * authorizer result TTL when API Gateway caches results, so a cached Allow never outlives the token.
+   * A token is accepted while `now + minRemainingSeconds < exp + clockToleranceSeconds`.
+   *
+   * @default 0
+   */
+  minRemainingSeconds?: number;
+  /**
+   * The clock, in milliseconds since the Unix epoch.
+   *
+   * @default Date.now
+   */
+  now?: () => number;
+  /** @internal Use WebCrypto even where `node:crypto` exists (tests). */
+  forceWebCrypto?: boolean;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedVerifierOptions extends ClaimRules {
+  readonly clientSecret: string;
+  readonly now: () => number;
+  readonly forceWebCrypto: boolean;
+}
+
+function optionError(name: string, requirement: string): TypeError {
+  return new TypeError(`bc-customer-auth: createVerifier option "${name}" ${requirement}`);
+}
+
+function requireText(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.trim() !== value) {
+    throw optionError(name, 'must be a non-empty string without surrounding whitespace');
+  }
+  return value;
+}
+
+function resolveStoreHashes(value: unknown): ReadonlySet<string> | null {
+  if (value === null) return null;
+  if (value === undefined) {
+    throw optionError(
+      'storeHashes',
+      'is required: list your stores, or pass null to accept any store',
+    );
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw optionError('storeHashes', 'must be a non-empty array of store hashes, or null');
+  }
+  for (const storeHash of value as unknown[]) {
+    if (typeof storeHash !== 'string' || !STORE_HASH_PATTERN.test(storeHash)) {
+      throw optionError('storeHashes', 'must contain only store hashes such as "abc123"');
+    }
+  }
+  return new Set(value as string[]);
+}
+
+function resolveSeconds(value: unknown, name: string, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+    throw optionError(name, `must be an integer number of seconds, at least ${minimum}`);
+  }
+  return value;
+}
+
+/**
+ * Validates the options and applies defaults.
+ *
+ * @throws TypeError naming the first bad option.
+ */
+export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError('bc-customer-auth: createVerifier needs an options object');
+  }
+  const maxLifetimeSeconds = resolveSeconds(
+    options.maxLifetimeSeconds,
+    'maxLifetimeSeconds',
+    900,
+    1,
+  );
+  const minRemainingSeconds = resolveSeconds(
+    options.minRemainingSeconds,
+    'minRemainingSeconds',
+    0,
+    0,
+  );
+  if (minRemainingSeconds >= maxLifetimeSeconds) {
+    throw optionError('minRemainingSeconds', 'must be less than maxLifetimeSeconds');
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw optionError('now', 'must be a function');
+  return {
+    clientId: requireText(options.clientId, 'clientId'),
+    clientSecret: requireText(options.clientSecret, 'clientSecret'),
+    storeHashes: resolveStoreHashes(options.storeHashes),
+    clockToleranceSeconds: resolveSeconds(
+      options.clockToleranceSeconds,
+      'clockToleranceSeconds',
+      30,
+      0,
+    ),
+    maxLifetimeSeconds,
+    minRemainingSeconds,
+    now,
+    forceWebCrypto: options.forceWebCrypto === true,
+  };
+}

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createApiGatewayAuthorizer,
+  type ApiGatewayAuthorizerEvent,
+  type Verifier,
+} from '../../src/server/index.js';
+import {
+  HTTP_STAGE_WILDCARD,
+  REST_STAGE_WILDCARD,
+  WS_STAGE_WILDCARD,
+  httpApiEvent,
+  restRequestEvent,
+  restTokenEvent,
+  webSocketConnectEvent,
+} from './fixtures/api-gateway-events.js';
+import { NOW, mintToken, realClaims, settle, testVerifier } from './helpers/tokens.js';
+
+const VALID = mintToken();
+const CONTEXT = {
+  storeHash: 'abc123',
+  customerId: 42,
+  email: 'Shopper1@Example.com',
+  groupId: '0',
+  issuedAt: NOW - 60,
+  expiresAt: NOW + 840,
+};
+
+function allow(resource: string): unknown {
+  return {
+    principalId: 'abc123/42',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
+    },
+    context: CONTEXT,
+  };
+}
+
+async function expectUnauthorized(promise: Promise<unknown>): Promise<void> {
+  const { error, value } = await settle(promise);
+  expect(value).toBeUndefined();
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).message).toBe('Unauthorized');
+}
+
+async function expectMisconfigured(promise: Promise<unknown>): Promise<void> {
+  const { error, value } = await settle(promise);
+  expect(value).toBeUndefined();
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).message).not.toBe('Unauthorized');
+}
+
+describe('createApiGatewayAuthorizer', () => {
+  const handler = createApiGatewayAuthorizer(testVerifier());
+
+  describe('REST API TOKEN', () => {
+    it('allows the whole stage with the claims as context', async () => {
+      expect(await handler(restTokenEvent(`Bearer ${VALID}`))).toStrictEqual(
+        allow(REST_STAGE_WILDCARD),
+      );
+    });
+
+    it.each([
+      ['a bad signature', `Bearer ${mintToken({ secret: 'nope' })}`],
+      ['another scheme', `Basic ${VALID}`],
+      ['no scheme', VALID],
+      ['two credentials', `Bearer ${VALID} ${VALID}`],
+      [
+        'an expired token',
+        `Bearer ${mintToken({ claims: realClaims({ iat: NOW - 2000, exp: NOW - 1100 }) })}`,
+      ],
+    ])('throws Unauthorized for %s', async (_name, header) => {
+      await expectUnauthorized(handler(restTokenEvent(header)));
+    });
+  });
+
+  describe('REST API REQUEST', () => {
+    it('reads the header in the client’s case', async () => {
+      expect(await handler(restRequestEvent({ authorization: [`Bearer ${VALID}`] }))).toStrictEqual(
+        allow(REST_STAGE_WILDCARD),
+      );
+      expect(await handler(restRequestEvent({ Authorization: [`bearer ${VALID}`] }))).toStrictEqual(
+        allow(REST_STAGE_WILDCARD),
+      );
+    });
+
+    it('throws Unauthorized for a repeated header or a missing token', async () => {
+      await expectUnauthorized(
+        handler(restRequestEvent({ Authorization: [`Bearer ${VALID}`, `Bearer ${VALID}`] })),
+      );
+      await expectUnauthorized(handler(restRequestEvent({})));
+    });
+
+    it('ignores the query token unless allowQueryToken', async () => {
+      await expectUnauthorized(handler(restRequestEvent({}, { token: [VALID] })));
+      const permissive = createApiGatewayAuthorizer(testVerifier(), { allowQueryToken: true });
+      expect(await permissive(restRequestEvent({}, { token: [VALID] }))).toStrictEqual(
+        allow(REST_STAGE_WILDCARD),
+      );
+      await expectUnauthorized(permissive(restRequestEvent({}, { token: [VALID, VALID] })));
+    });
+  });
+
+  describe('HTTP API payload 2.0', () => {
+    it('answers with an IAM policy by default', async () => {
+      expect(await handler(httpApiEvent({ authorization: `Bearer ${VALID}` }))).toStrictEqual(
+        allow(HTTP_STAGE_WILDCARD),
+      );
+    });
+
+    it('answers with a simple response when simpleResponses is set', async () => {
+      const simple = createApiGatewayAuthorizer(testVerifier(), { simpleResponses: true });
+      expect(await simple(httpApiEvent({ authorization: `Bearer ${VALID}` }))).toStrictEqual({
+        isAuthorized: true,
+        context: CONTEXT,
+      });
+      await expectUnauthorized(
+        simple(httpApiEvent({ authorization: `Bearer ${mintToken({ secret: 'nope' })}` })),
+      );
+    });
+
+    it('treats comma-joined duplicate headers as ambiguous', async () => {
+      await expectUnauthorized(
+        handler(httpApiEvent({ authorization: `Bearer ${VALID},Bearer ${VALID}` })),
+      );
+    });
+
+    it('reads the query token from rawQueryString only when allowed', async () => {
+      await expectUnauthorized(handler(httpApiEvent({}, `token=${VALID}`)));
+      const permissive = createApiGatewayAuthorizer(testVerifier(), { allowQueryToken: true });
+      expect(await permissive(httpApiEvent({}, `a=1&token=${VALID}`))).toStrictEqual(
+        allow(HTTP_STAGE_WILDCARD),
+      );
+      await expectUnauthorized(permissive(httpApiEvent({}, `token=${VALID}&token=${VALID}`)));
+    });
+  });
+
+  it('handles HTTP API payload 1.0 like a REST REQUEST event', async () => {
+    const event = {
+      ...restRequestEvent({ authorization: [`Bearer ${VALID}`] }),
+      version: '1.0' as const,
+    };
+    expect(await handler(event)).toStrictEqual(allow(REST_STAGE_WILDCARD));
+    const simple = createApiGatewayAuthorizer(testVerifier(), { simpleResponses: true });
+    expect(await simple(event)).toStrictEqual(allow(REST_STAGE_WILDCARD));
+  });
+
+  describe('WebSocket $connect', () => {
+    it('reads the token from the query string', async () => {
+      expect(await handler(webSocketConnectEvent({ token: [VALID] }))).toStrictEqual(
+        allow(WS_STAGE_WILDCARD),
+      );
+    });
+
+    it('throws Unauthorized for a missing, repeated or doubly sent token', async () => {
+      await expectUnauthorized(handler(webSocketConnectEvent({})));
+      await expectUnauthorized(handler(webSocketConnectEvent({ token: [VALID, VALID] })));
+      await expectUnauthorized(
+        handler(webSocketConnectEvent({ token: [VALID] }, { Authorization: [`Bearer ${VALID}`] })),
+      );
+    });
+  });
+
+  it('keeps a cached Allow from outliving the token via minRemainingSeconds', async () => {
+    const cached = createApiGatewayAuthorizer(testVerifier({ minRemainingSeconds: 300 }));
+    const fresh = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 840 }) });
+    const ending = mintToken({ claims: realClaims({ iat: NOW - 700, exp: NOW + 200 }) });
+    expect(await cached(restTokenEvent(`Bearer ${fresh}`))).toMatchObject({
+      principalId: 'abc123/42',
+    });
+    await expectUnauthorized(cached(restTokenEvent(`Bearer ${ending}`)));
+  });
+
+  it('only puts strings and numbers in the context', async () => {
+    const { context } = await handler(restTokenEvent(`Bearer ${VALID}`));
+    for (const value of Object.values(context))
+      expect(['string', 'number']).toContain(typeof value);
+  });
+
+  describe('misconfiguration fails with a non-401 error, never an Allow', () => {
+    it.each([
+      ['an unrecognised event', { hello: 'world' }],
+      ['a non-object event', 'Bearer x'],
+      ['a TOKEN event without methodArn', { type: 'TOKEN', authorizationToken: `Bearer ${VALID}` }],
+      [
+        'an ARN that is not execute-api',
+        {
+          type: 'TOKEN',
+          authorizationToken: `Bearer ${VALID}`,
+          methodArn: 'arn:aws:lambda:us-east-1:123456789012:function:x',
+        },
+      ],
+      [
+        'a payload 2.0 event without routeArn',
+        { version: '2.0', type: 'REQUEST', headers: { authorization: `Bearer ${VALID}` } },
+      ],
+    ])('%s', async (_name, event) => {
+      await expectMisconfigured(handler(event as unknown as ApiGatewayAuthorizerEvent));
+    });
+
+    it('a verifier that fails for its own reasons', async () => {
+      const broken: Verifier = { verify: () => Promise.reject(new Error('database down')) };
+      await expectMisconfigured(
+        createApiGatewayAuthorizer(broken)(restTokenEvent(`Bearer ${VALID}`)),
+      );
+      const internal = createApiGatewayAuthorizer(testVerifier({ now: () => Number.NaN }));
+      await expectMisconfigured(internal(restTokenEvent(`Bearer ${VALID}`)));
+    });
+
+    it('a missing verifier, at creation', () => {
+      expect(() => createApiGatewayAuthorizer(undefined as never)).toThrow(TypeError);
+    });
+  });
+});

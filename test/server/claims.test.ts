@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { TokenClaimError } from '../../src/server/index.js';
+import { NOW, mintToken, realClaims, settle, testVerifier } from './helpers/tokens.js';
+
+const TOLERANCE = 30;
+
+function tokenAt(iat: number, exp: number): string {
+  return mintToken({ claims: realClaims({ iat, exp }) });
+}
+
+async function codeOf(token: string, overrides = {}): Promise<string | undefined> {
+  const { error } = await settle(testVerifier(overrides).verify(token));
+  if (error === undefined) return undefined;
+  expect(error).toBeInstanceOf(TokenClaimError);
+  return (error as TokenClaimError).code;
+}
+
+describe('time claims with an injected clock (tolerance 30 s)', () => {
+  it.each([
+    ['exp = now + 1', NOW + 1 - 900, NOW + 1, undefined],
+    ['exp = now', NOW - 900, NOW, undefined],
+    ['exp = now − tolerance + 1', NOW - TOLERANCE + 1 - 900, NOW - TOLERANCE + 1, undefined],
+    ['exp = now − tolerance', NOW - TOLERANCE - 900, NOW - TOLERANCE, 'EXPIRED'],
+    ['exp = now − tolerance − 1', NOW - TOLERANCE - 1 - 900, NOW - TOLERANCE - 1, 'EXPIRED'],
+    ['iat = now + tolerance', NOW + TOLERANCE, NOW + TOLERANCE + 900, undefined],
+    ['iat = now + tolerance + 1', NOW + TOLERANCE + 1, NOW + TOLERANCE + 901, 'ISSUED_IN_FUTURE'],
+    ['lifetime 900', NOW - 100, NOW + 800, undefined],
+    ['lifetime 901', NOW - 100, NOW + 801, 'CLAIM_INVALID'],
+    ['lifetime 1', NOW - 1, NOW, undefined],
+    ['lifetime 0', NOW, NOW, 'CLAIM_INVALID'],
+  ])('%s → %s', async (_name, iat, exp, expected) => {
+    expect(await codeOf(tokenAt(iat, exp))).toBe(expected);
+  });
+
+  it('honours clockToleranceSeconds: 0', async () => {
+    expect(await codeOf(tokenAt(NOW - 899, NOW + 1), { clockToleranceSeconds: 0 })).toBeUndefined();
+    expect(await codeOf(tokenAt(NOW - 900, NOW), { clockToleranceSeconds: 0 })).toBe('EXPIRED');
+    expect(await codeOf(tokenAt(NOW + 1, NOW + 901), { clockToleranceSeconds: 0 })).toBe(
+      'ISSUED_IN_FUTURE',
+    );
+  });
+
+  it('honours maxLifetimeSeconds', async () => {
+    expect(
+      await codeOf(tokenAt(NOW - 100, NOW + 200), { maxLifetimeSeconds: 300 }),
+    ).toBeUndefined();
+    expect(await codeOf(tokenAt(NOW - 100, NOW + 201), { maxLifetimeSeconds: 300 })).toBe(
+      'CLAIM_INVALID',
+    );
+  });
+
+  it('refuses tokens within minRemainingSeconds of expiry (cached authorizer results)', async () => {
+    const options = { minRemainingSeconds: 300 };
+    // accepted while now + 300 < exp + 30
+    expect(await codeOf(tokenAt(NOW - 629, NOW + 271), options)).toBeUndefined();
+    const { error } = await settle(testVerifier(options).verify(tokenAt(NOW - 630, NOW + 270)));
+    expect(error).toBeInstanceOf(TokenClaimError);
+    expect(error).toMatchObject({
+      code: 'EXPIRED',
+      claim: 'exp',
+      reason: '"exp" claim is within minRemainingSeconds',
+    });
+  });
+
+  it('reads the clock on every call', async () => {
+    let nowMs = NOW * 1000;
+    const verifier = testVerifier({ now: () => nowMs });
+    const token = tokenAt(NOW - 60, NOW + 840);
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    nowMs = (NOW + 870) * 1000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'EXPIRED' });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createCompactJwsParser } from '../../src/server/compact-jws.js';
+import { testVerifier, mintToken } from './helpers/tokens.js';
+
+describe('createCompactJwsParser', () => {
+  it('splits a token without decoding the payload', () => {
+    const token = mintToken();
+    const [header, payload] = token.split('.');
+    const jws = createCompactJwsParser().parse(token);
+    expect(jws).toMatchObject({
+      algorithm: 'HS512',
+      headerSegment: header,
+      payloadSegment: payload,
+      headerKnown: false,
+    });
+    expect(jws.signingInput).toBe(`${header ?? ''}.${payload ?? ''}`);
+    expect(jws.signature).toHaveLength(64);
+  });
+
+  it('remembers only headers it is told to (those of verified tokens)', () => {
+    const parser = createCompactJwsParser();
+    const forged = mintToken({ header: { alg: 'HS512', kid: 'attacker' }, secret: 'x' });
+    parser.parse(forged);
+    expect(parser.parse(forged).headerKnown).toBe(false);
+    const real = parser.parse(mintToken());
+    parser.remember(real);
+    expect(parser.parse(mintToken()).headerKnown).toBe(true);
+  });
+
+  it('keeps verifying after many forged headers', async () => {
+    const verifier = testVerifier();
+    for (let index = 0; index < 40; index += 1) {
+      const forged = mintToken({ header: { alg: 'HS512', kid: `k${index}` }, secret: 'x' });
+      await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
+    }
+    await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
+    await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
+  });
+});

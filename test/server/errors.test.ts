@@ -1,0 +1,55 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  InvalidRequestError,
+  TokenClaimError,
+  TokenVerificationError,
+  isTokenVerificationError,
+} from '../../src/server/index.js';
+
+describe('errors', () => {
+  it('give every class a literal name, a stable code and the message prefix', () => {
+    const cause = new Error('inner');
+    const base = new TokenVerificationError('BAD_SIGNATURE', 'token signature does not match', {
+      cause,
+    });
+    expect(base).toMatchObject({ name: 'TokenVerificationError', code: 'BAD_SIGNATURE', cause });
+    expect(base.message).toBe('bc-customer-auth: token signature does not match');
+    const claim = new TokenClaimError('EXPIRED', 'exp', 'has passed');
+    expect(claim).toBeInstanceOf(TokenVerificationError);
+    expect(claim).toMatchObject({
+      name: 'TokenClaimError',
+      code: 'EXPIRED',
+      claim: 'exp',
+      reason: '"exp" claim has passed',
+    });
+    const request = new InvalidRequestError('Authorization header is repeated');
+    expect(request).toBeInstanceOf(TokenVerificationError);
+    expect(request).toMatchObject({ name: 'InvalidRequestError', code: 'INVALID_REQUEST' });
+    expect(Object.hasOwn(base, 'cause')).toBe(true);
+    expect(Object.hasOwn(claim, 'cause')).toBe(false);
+  });
+
+  it('recognises errors, optionally by code', () => {
+    const error = new TokenClaimError('STORE_NOT_ALLOWED', 'store_hash', 'x');
+    expect(isTokenVerificationError(error)).toBe(true);
+    expect(isTokenVerificationError(error, 'STORE_NOT_ALLOWED')).toBe(true);
+    expect(isTokenVerificationError(error, 'EXPIRED')).toBe(false);
+    for (const value of [
+      new Error('x'),
+      { code: 'EXPIRED', name: 'TokenVerificationError' },
+      null,
+      'EXPIRED',
+      undefined,
+    ]) {
+      expect(isTokenVerificationError(value)).toBe(false);
+    }
+  });
+
+  it('recognises errors thrown by another copy of the module (another bundle)', async () => {
+    vi.resetModules();
+    const copy = await import('../../src/server/errors.js');
+    const foreign: unknown = new copy.TokenClaimError('EXPIRED', 'exp', 'has passed');
+    expect(foreign).not.toBeInstanceOf(TokenVerificationError);
+    expect(isTokenVerificationError(foreign, 'EXPIRED')).toBe(true);
+  });
+});

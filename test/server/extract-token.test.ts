@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError, extractToken } from '../../src/server/index.js';
+
+const TOKEN = 'aaa.bbb.ccc';
+
+function expectInvalidRequest(run: () => unknown): void {
+  let error: unknown;
+  try {
+    run();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(InvalidRequestError);
+  expect(error).toMatchObject({ code: 'INVALID_REQUEST' });
+  expect((error as Error).message).not.toContain(TOKEN);
+}
+
+describe('extractToken', () => {
+  it.each(['Bearer', 'bearer', 'BEARER', 'BeArEr'])(
+    'reads the %s scheme case-insensitively',
+    (scheme) => {
+      expect(extractToken({ headers: { authorization: `${scheme} ${TOKEN}` } })).toBe(TOKEN);
+    },
+  );
+
+  it('tolerates surrounding and separating whitespace', () => {
+    expect(extractToken({ headers: { authorization: `  Bearer \t ${TOKEN}  ` } })).toBe(TOKEN);
+  });
+
+  it('matches header names case-insensitively in plain objects', () => {
+    expect(extractToken({ headers: { Authorization: `Bearer ${TOKEN}` } })).toBe(TOKEN);
+  });
+
+  it('reads fetch Headers objects', () => {
+    expect(extractToken({ headers: new Headers({ Authorization: `Bearer ${TOKEN}` }) })).toBe(
+      TOKEN,
+    );
+  });
+
+  it.each([
+    ['no header', {}],
+    ['another scheme', { authorization: `Basic ${TOKEN}` }],
+    ['a scheme that only starts with Bearer', { authorization: `Bearerx ${TOKEN}` }],
+    ['an empty header', { authorization: '' }],
+  ])('returns undefined for %s', (_name, headers) => {
+    expect(extractToken({ headers })).toBeUndefined();
+  });
+
+  it.each([
+    ['Bearer without credentials', { authorization: 'Bearer' }],
+    ['Bearer with blank credentials', { authorization: 'Bearer   ' }],
+    ['two credentials', { authorization: `Bearer ${TOKEN} ${TOKEN}` }],
+    ['comma-joined duplicates', { authorization: `Bearer ${TOKEN}, Bearer ${TOKEN}` }],
+    ['an array of two values', { authorization: [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`] }],
+    [
+      'the header under two spellings',
+      { authorization: `Bearer ${TOKEN}`, Authorization: `Bearer ${TOKEN}` },
+    ],
+  ])('throws invalid_request for %s', (_name, headers) => {
+    expectInvalidRequest(() => extractToken({ headers }));
+  });
+
+  it('sees duplicates in rawHeaders that Node dropped from headers', () => {
+    const request = {
+      headers: { authorization: `Bearer ${TOKEN}` },
+      rawHeaders: [
+        'Host',
+        'x',
+        'Authorization',
+        `Bearer ${TOKEN}`,
+        'authorization',
+        'Bearer other',
+      ],
+    };
+    expectInvalidRequest(() => extractToken(request));
+  });
+
+  it('ignores the query parameter unless allowed', () => {
+    expect(extractToken({ headers: {}, url: `/live?token=${TOKEN}` })).toBeUndefined();
+    expect(
+      extractToken({ headers: {}, url: `/live?token=${TOKEN}` }, { allowQueryToken: true }),
+    ).toBe(TOKEN);
+  });
+
+  it('prefers Express originalUrl and decodes the parameter', () => {
+    const request = {
+      headers: {},
+      url: '/',
+      originalUrl: `/api/live?x=1&token=${encodeURIComponent(TOKEN)}#frag`,
+    };
+    expect(extractToken(request, { allowQueryToken: true })).toBe(TOKEN);
+  });
+
+  it.each([
+    ['header and query', { authorization: `Bearer ${TOKEN}` }, `/live?token=${TOKEN}`],
+    ['a repeated parameter', {}, `/live?token=${TOKEN}&token=${TOKEN}`],
+    ['an empty parameter', {}, '/live?token='],
+  ])('throws invalid_request for %s', (_name, headers, url) => {
+    expectInvalidRequest(() => extractToken({ headers, url }, { allowQueryToken: true }));
+  });
+
+  it('uses the query token when the header carries another scheme', () => {
+    const request = {
+      headers: { authorization: 'Basic dXNlcjpwYXNz' },
+      url: `/live?token=${TOKEN}`,
+    };
+    expect(extractToken(request, { allowQueryToken: true })).toBe(TOKEN);
+  });
+
+  it('throws a TypeError for something that is not a request', () => {
+    expect(() => extractToken(undefined as never)).toThrow(TypeError);
+    expect(() => extractToken({} as never)).toThrow(TypeError);
+  });
+});

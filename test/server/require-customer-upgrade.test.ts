@@ -1,0 +1,139 @@
+import { once } from 'node:events';
+import type { IncomingMessage, Server } from 'node:http';
+import { connect as connectTcp } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { requireCustomerUpgrade, type VerifiedCustomer } from '../../src/server/index.js';
+import { close, listen } from './helpers/http.js';
+import { mintToken, testVerifier } from './helpers/tokens.js';
+
+const VALID = mintToken();
+
+interface Refusal {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** Opens a client socket; resolves to the first message, or to the HTTP refusal. */
+function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ message?: unknown; refusal?: Refusal }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on('message', (data: Buffer) => {
+      resolve({ message: JSON.parse(data.toString()) });
+      socket.close();
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () =>
+        resolve({ refusal: { status: response.statusCode ?? 0, headers: response.headers, body } }),
+      );
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('requireCustomerUpgrade with ws (noServer)', () => {
+  let server: Server;
+  let wss: WebSocketServer;
+  let base: string;
+  let connections: number;
+
+  beforeEach(async () => {
+    connections = 0;
+    const authenticateUpgrade = requireCustomerUpgrade(testVerifier());
+    wss = new WebSocketServer({ noServer: true });
+    wss.on('connection', (ws, req: IncomingMessage & { customer?: VerifiedCustomer }) => {
+      connections += 1;
+      ws.send(
+        JSON.stringify({
+          customerId: req.customer?.customerId,
+          storeHash: req.customer?.storeHash,
+        }),
+      );
+    });
+    ({ server, origin: base } = await listen());
+    base = base.replace('http:', 'ws:');
+    server.on('upgrade', async (req, socket, head) => {
+      const customer = await authenticateUpgrade(req, socket);
+      if (!customer) return;
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    });
+  });
+
+  afterEach(async () => {
+    wss.close();
+    await close(server);
+  });
+
+  it('accepts the token from the query string and exposes req.customer', async () => {
+    const { message } = await connect(`${base}/points/live?token=${VALID}`);
+    expect(message).toStrictEqual({ customerId: 42, storeHash: 'abc123' });
+    expect(connections).toBe(1);
+  });
+
+  it('accepts an Authorization header from non-browser clients', async () => {
+    const { message } = await connect(`${base}/points/live`, { Authorization: `Bearer ${VALID}` });
+    expect(message).toMatchObject({ customerId: 42 });
+  });
+
+  it('refuses a missing token with 401 and a bare challenge', async () => {
+    const { refusal } = await connect(`${base}/points/live`);
+    expect(refusal?.status).toBe(401);
+    expect(refusal?.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(refusal?.headers['cache-control']).toBe('no-store');
+    expect(connections).toBe(0);
+  });
+
+  it('refuses a bad token with 401 invalid_token', async () => {
+    const forged = mintToken({ secret: 'not-the-secret' });
+    const { refusal } = await connect(`${base}/points/live?token=${forged}`);
+    expect(refusal?.status).toBe(401);
+    expect(refusal?.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+    expect(JSON.parse(refusal?.body ?? '')).toStrictEqual({
+      error: 'invalid_token',
+      code: 'BAD_SIGNATURE',
+    });
+    expect(connections).toBe(0);
+  });
+
+  it('refuses a token sent both ways with 400 invalid_request', async () => {
+    const { refusal } = await connect(`${base}/points/live?token=${VALID}`, {
+      Authorization: `Bearer ${VALID}`,
+    });
+    expect(refusal?.status).toBe(400);
+    expect(refusal?.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_request"',
+    );
+    expect(connections).toBe(0);
+  });
+
+  it('survives a client that resets the connection during verification', async () => {
+    const slow = requireCustomerUpgrade({
+      verify: () =>
+        new Promise((resolve) => setTimeout(() => resolve(testVerifier().verify(VALID)), 100)),
+    });
+    server.removeAllListeners('upgrade');
+    const outcome = new Promise<unknown>((resolve) => {
+      server.on('upgrade', (req, socket) => {
+        void slow(req, socket).then((customer) => {
+          resolve(customer);
+          socket.destroy();
+        });
+      });
+    });
+    const raw = connectTcp(Number(new URL(base).port), '127.0.0.1');
+    await once(raw, 'connect');
+    raw.write(
+      `GET /points/live?token=${VALID} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    raw.resetAndDestroy();
+    expect(await outcome).toMatchObject({ customerId: 42 });
+  });
+});

@@ -1,0 +1,148 @@
+import type { Server } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requireCustomer, type Verifier } from '../../src/server/index.js';
+import { close, listen, parseRawResponse, rawRequest } from './helpers/http.js';
+import { mintToken, realClaims, testVerifier } from './helpers/tokens.js';
+
+const VALID = mintToken();
+
+describe('requireCustomer on plain node:http (no next)', () => {
+  let server: Server;
+  let origin: string;
+  let port: number;
+  let reachedHandler: number;
+
+  async function start(verifier: Verifier = testVerifier(), options = {}): Promise<void> {
+    const auth = requireCustomer(verifier, options);
+    ({ server, origin, port } = await listen(async (req, res) => {
+      const customer = await auth(req, res);
+      if (customer === undefined) {
+        if (!res.writableEnded) res.writeHead(204).end(); // the preflight, left to the app
+        return;
+      }
+      reachedHandler += 1;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(
+        JSON.stringify({ customer, same: (req as { customer?: unknown }).customer === customer }),
+      );
+    }));
+  }
+
+  beforeEach(() => {
+    reachedHandler = 0;
+  });
+  afterEach(async () => {
+    await close(server);
+  });
+
+  it('admits a valid token and sets req.customer', async () => {
+    await start();
+    const response = await fetch(`${origin}/points`, {
+      headers: { Authorization: `Bearer ${VALID}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      customer: { storeHash: 'abc123', customerId: 42 },
+      same: true,
+    });
+    expect(reachedHandler).toBe(1);
+  });
+
+  it('answers 401 with a bare challenge when no token is sent', async () => {
+    await start();
+    const response = await fetch(`${origin}/points`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toStrictEqual({ error: 'unauthorized' });
+    expect(reachedHandler).toBe(0);
+  });
+
+  it('answers 401 invalid_token for a refused token, without echoing it', async () => {
+    await start(testVerifier(), { realm: 'loyalty' });
+    const expired = mintToken({ claims: realClaims({ iat: 1, exp: 901 }) });
+    const response = await fetch(`${origin}/points`, {
+      headers: { Authorization: `Bearer ${expired}` },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer realm="loyalty", error="invalid_token"',
+    );
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = await response.text();
+    expect(JSON.parse(body)).toStrictEqual({ error: 'invalid_token', code: 'EXPIRED' });
+    expect(body).not.toContain(expired.split('.')[1]);
+    expect(reachedHandler).toBe(0);
+  });
+
+  it('answers 400 invalid_request for duplicated Authorization headers on the wire', async () => {
+    await start();
+    const raw = await rawRequest(
+      port,
+      `GET /points HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${VALID}\r\nAuthorization: Bearer ${VALID}\r\nConnection: close\r\n\r\n`,
+    );
+    const response = parseRawResponse(raw);
+    expect(response.status).toBe(400);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_request"',
+    );
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(response.body)).toStrictEqual({
+      error: 'invalid_request',
+      code: 'INVALID_REQUEST',
+    });
+    expect(reachedHandler).toBe(0);
+  });
+
+  it('accepts the token once on the wire, with a lowercase scheme', async () => {
+    await start();
+    const raw = await rawRequest(
+      port,
+      `GET /points HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: bearer ${VALID}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(parseRawResponse(raw).status).toBe(200);
+    expect(reachedHandler).toBe(1);
+  });
+
+  it('ignores the query token unless allowQueryToken, and rejects header + query when allowed', async () => {
+    await start();
+    expect((await fetch(`${origin}/events?token=${VALID}`)).status).toBe(401);
+    await close(server);
+    await start(testVerifier(), { allowQueryToken: true });
+    expect((await fetch(`${origin}/events?token=${VALID}`)).status).toBe(200);
+    const both = await fetch(`${origin}/events?token=${VALID}`, {
+      headers: { Authorization: `Bearer ${VALID}` },
+    });
+    expect(both.status).toBe(400);
+    expect(reachedHandler).toBe(1);
+  });
+
+  it('lets a CORS preflight through untouched, but not a plain OPTIONS', async () => {
+    await start();
+    const preflight = await fetch(`${origin}/points`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect((await fetch(`${origin}/points`, { method: 'OPTIONS' })).status).toBe(401);
+    expect(reachedHandler).toBe(0);
+  });
+
+  it('answers 500 without a challenge when the verifier itself fails', async () => {
+    await start({ verify: () => Promise.reject(new Error('database down')) });
+    const response = await fetch(`${origin}/points`, {
+      headers: { Authorization: `Bearer ${VALID}` },
+    });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(await response.json()).toStrictEqual({ error: 'server_error' });
+  });
+});
+
+describe('requireCustomer creation', () => {
+  it('throws a TypeError for a missing verifier or a bad realm', () => {
+    expect(() => requireCustomer(undefined as never)).toThrow(TypeError);
+    expect(() => requireCustomer({} as never)).toThrow(/createVerifier/);
+    expect(() => requireCustomer(testVerifier(), { realm: 'a"b' })).toThrow(/"realm"/);
+  });
+});

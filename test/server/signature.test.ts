@@ -1,0 +1,93 @@
+import { webcrypto } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { createSignatureCheck, createWebCryptoSignatureCheck } from '../../src/server/signature.js';
+import { TokenVerificationError } from '../../src/server/index.js';
+import { CLIENT_SECRET, mintToken, realClaims, settle, testVerifier } from './helpers/tokens.js';
+
+function partsOf(token: string): { input: string; signature: Uint8Array } {
+  const lastDot = token.lastIndexOf('.');
+  return {
+    input: token.slice(0, lastDot),
+    signature: Buffer.from(token.slice(lastDot + 1), 'base64url'),
+  };
+}
+
+describe('signature checks', () => {
+  it('uses WebCrypto when the runtime has no node:crypto, and it verifies', async () => {
+    const processWithBuiltins = process as { getBuiltinModule?: unknown };
+    const original = processWithBuiltins.getBuiltinModule;
+    processWithBuiltins.getBuiltinModule = undefined;
+    let check;
+    try {
+      check = createSignatureCheck(CLIENT_SECRET, false);
+    } finally {
+      processWithBuiltins.getBuiltinModule = original;
+    }
+    const { input, signature } = partsOf(mintToken());
+    const result = check('HS512', input, signature);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).resolves.toBe(true);
+    await expect(check('HS512', `${input}x`, signature)).resolves.toBe(false);
+  });
+
+  it('uses node:crypto synchronously when available', () => {
+    const { input, signature } = partsOf(mintToken({ alg: 'HS256' }));
+    const check = createSignatureCheck(CLIENT_SECRET, false);
+    expect(check('HS256', input, signature)).toBe(true);
+    expect(check('HS512', input, new Uint8Array(64))).toBe(false);
+  });
+
+  it('imports the WebCrypto key once per algorithm per verifier', async () => {
+    const importKey = vi.fn(webcrypto.subtle.importKey.bind(webcrypto.subtle));
+    const subtle = {
+      importKey,
+      verify: webcrypto.subtle.verify.bind(webcrypto.subtle),
+    } as unknown as SubtleCrypto;
+    const check = createWebCryptoSignatureCheck(subtle, CLIENT_SECRET);
+    const hs512 = partsOf(mintToken());
+    const hs256 = partsOf(mintToken({ alg: 'HS256' }));
+    await Promise.all([1, 2, 3].map(() => check('HS512', hs512.input, hs512.signature)));
+    for (let round = 0; round < 5; round += 1) {
+      await expect(check('HS512', hs512.input, hs512.signature)).resolves.toBe(true);
+      await expect(check('HS256', hs256.input, hs256.signature)).resolves.toBe(true);
+    }
+    expect(importKey).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives the same verdicts on both paths', async () => {
+    const node = testVerifier();
+    const web = testVerifier({ forceWebCrypto: true });
+    const tokens = [
+      mintToken(),
+      mintToken({ alg: 'HS256' }),
+      mintToken({ secret: 'wrong' }),
+      mintToken({ claims: realClaims({ iss: 'x' }) }),
+      `${mintToken().slice(0, -2)}AA`,
+    ];
+    for (const token of tokens) {
+      const [a, b] = await Promise.all([settle(node.verify(token)), settle(web.verify(token))]);
+      expect(b.value).toStrictEqual(a.value);
+      expect((b.error as TokenVerificationError | undefined)?.code).toBe(
+        (a.error as TokenVerificationError | undefined)?.code,
+      );
+    }
+  });
+
+  it('turns a failing WebCrypto into a typed INTERNAL error, never a raw DOMException', async () => {
+    const subtle = {
+      importKey: () => Promise.reject(new DOMException('not supported', 'NotSupportedError')),
+      verify: () => Promise.resolve(true),
+    } as unknown as SubtleCrypto;
+    const original = globalThis.crypto.subtle;
+    Object.defineProperty(globalThis.crypto, 'subtle', { value: subtle, configurable: true });
+    let verifier;
+    try {
+      verifier = testVerifier({ forceWebCrypto: true });
+    } finally {
+      Object.defineProperty(globalThis.crypto, 'subtle', { value: original, configurable: true });
+    }
+    const { error } = await settle(verifier.verify(mintToken()));
+    expect(error).toBeInstanceOf(TokenVerificationError);
+    expect(error).toMatchObject({ code: 'INTERNAL', cause: expect.any(DOMException) });
+  });
+});
