@@ -1,0 +1,56 @@
+// Keeps what a demo server received, so tests can assert on the wire rather than on logs.
+
+/**
+ * One request as the server received it.
+ *
+ * @typedef {object} RecordedRequest
+ * @property {number} seq Position in arrival order, from 1 (kept across `requests.length = 0`).
+ * @property {number} time Arrival time, in milliseconds since the Unix epoch.
+ * @property {string} method HTTP method, e.g. `GET` (`GET` for WebSocket handshakes).
+ * @property {string} url Path and query exactly as received, e.g. `/points?customerId=2`.
+ * @property {string} path The path alone, e.g. `/points`.
+ * @property {URLSearchParams} query The parsed query string.
+ * @property {import('node:http').IncomingHttpHeaders} headers Every header, names lowercased.
+ * @property {string | undefined} authorization The `Authorization` header, if any.
+ * @property {string | undefined} cookie The `Cookie` header, if any.
+ * @property {string | undefined} origin The `Origin` header, if any.
+ * @property {boolean} upgrade Whether this was a WebSocket handshake (`Upgrade: websocket`).
+ * @property {number | undefined} status The status answered, once known (101 for an accepted
+ *   WebSocket handshake; refused handshakes keep `undefined`).
+ */
+
+/**
+ * Creates an in-memory request log.
+ *
+ * @returns {{ requests: RecordedRequest[], record(req: import('node:http').IncomingMessage): RecordedRequest }}
+ */
+export function createRequestRecorder() {
+  /** @type {RecordedRequest[]} */
+  const requests = [];
+  let seq = 0;
+
+  /** @param {import('node:http').IncomingMessage} req */
+  function record(req) {
+    const url = req.url ?? '/';
+    const parsed = new URL(url, 'http://recorder.invalid');
+    /** @type {RecordedRequest} */
+    const entry = {
+      seq: (seq += 1),
+      time: Date.now(),
+      method: req.method ?? 'GET',
+      url,
+      path: parsed.pathname,
+      query: parsed.searchParams,
+      headers: { ...req.headers },
+      authorization: req.headers.authorization,
+      cookie: req.headers.cookie,
+      origin: req.headers.origin,
+      upgrade: (req.headers.upgrade ?? '').toLowerCase() === 'websocket',
+      status: undefined,
+    };
+    requests.push(entry);
+    return entry;
+  }
+
+  return { requests, record };
+}

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { DEMO_DEFAULTS } from '../../demo/demo-config.js';
+import { SHOPPER_1, SHOPPER_2, signIn } from './support/demo-harness.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['demo/start.js'], {
+    cwd: REPO,
+    env: { PATH: process.env['PATH'] ?? '', STOREFRONT_PORT: '0', API_PORT: '0', ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, output: () => output, exited };
+}
+
+async function banner(demo: Run): Promise<{ storefront: string; api: string }> {
+  await expect.poll(demo.output, { timeout: 10_000 }).toContain('Ctrl-C stops both servers');
+  const text = demo.output();
+  return {
+    storefront: /Storefront\s+(\S+)/.exec(text)![1]!,
+    api: /Loyalty API\s+(\S+)/.exec(text)![1]!,
+  };
+}
+
+async function busyPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('node demo/start.js', () => {
+  it('prints the URLs, client id and both shoppers, serves, and stops with exit 0 on SIGTERM', async () => {
+    const demo = run({});
+    const { storefront, api } = await banner(demo);
+    expect(storefront).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const text = demo.output();
+    expect(text).toContain(`Client id    ${DEMO_DEFAULTS.clientId}`);
+    expect(text).toContain(`${SHOPPER_1.email} / ${SHOPPER_1.password}  (customer 1)`);
+    expect(text).toContain(`${SHOPPER_2.email} / ${SHOPPER_2.password}  (customer 2)`);
+    expect(text).not.toContain(DEMO_DEFAULTS.clientSecret);
+    expect((await fetch(storefront)).status).toBe(200);
+
+    // An open socket must not hold the shutdown up.
+    const { cookie } = await signIn(
+      new URL(storefront).origin,
+      SHOPPER_1.email,
+      SHOPPER_1.password,
+    );
+    const jwt = await fetch(
+      `${storefront}customer/current.jwt?app_client_id=${DEMO_DEFAULTS.clientId}`,
+      {
+        headers: { cookie: cookie! },
+      },
+    );
+    const socket = new WebSocket(
+      `${api.replace('http', 'ws')}/points/live?token=${(await jwt.text()).trim()}`,
+    );
+    await once(socket, 'open');
+    const socketClosed = once(socket, 'close');
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+    await socketClosed;
+  });
+
+  it('takes its settings from the environment and never prints the secret', async () => {
+    const demo = run({
+      BC_CLIENT_ID: 'my-app-id',
+      BC_CLIENT_SECRET: 'my-very-secret-value',
+      BC_STORE_HASH: 'xyz789',
+    });
+    const { storefront } = await banner(demo);
+    const text = demo.output();
+    expect(text).toContain('Client id    my-app-id   (secret: from BC_CLIENT_SECRET)');
+    expect(text).toContain('Store hash   xyz789');
+    expect(text).not.toContain('my-very-secret-value');
+    expect(await (await fetch(storefront)).text()).toContain('data-app-client-id="my-app-id"');
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+  });
+
+  it.each([
+    ['STOREFRONT_PORT', 'STOREFRONT_PORT'],
+    ['API_PORT', 'API_PORT'],
+  ])('fails with exit 1 and names %s when that port is busy', async (variable) => {
+    const busy = await busyPort();
+    try {
+      const demo = run({ [variable]: String(busy.port) });
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toMatch(
+        new RegExp(`port ${busy.port} .*already in use; set ${variable}`),
+      );
+    } finally {
+      await busy.release();
+    }
+  });
+
+  it('fails with exit 1 on an unusable setting', async () => {
+    const demo = run({ STOREFRONT_PORT: 'abc' });
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toContain(
+      'demo: STOREFRONT_PORT must be a port number from 0 to 65535, not "abc"',
+    );
+  });
+});

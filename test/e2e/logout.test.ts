@@ -1,0 +1,93 @@
+import { expect, it } from 'vitest';
+import { describeInChromium } from './support/chromium.js';
+import { SHOPPER_1 } from './support/demo-servers.js';
+import { apiRequestsAfter, callInPage, jwtRequests, lastSeq } from './support/page-calls.js';
+import { useStoreInChromium } from './support/store-fixture.js';
+import {
+  loggedEvents,
+  openWatchedPage,
+  signInThroughForm,
+  waitForStorePage,
+} from './support/store-page.js';
+
+/** Long enough that only an identity event, never age, can drop the cached token here. */
+const MAX_TOKEN_AGE_MS = 60_000;
+/** The SDK's close code for sockets of a shopper who signed out. */
+const CLOSE_CODE_LOGOUT = 4001;
+
+describeInChromium('scenarios 4–5: logout in the same tab and in another tab', () => {
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
+
+  it('4. the logout link closes the live socket, and the next call fails as not signed in', async () => {
+    const { demo } = store;
+    const { page } = await openWatchedPage(store.context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socket = demo.api.sockets.at(-1)!;
+    expect(socket).toMatchObject({ customerId: 1, closedAt: undefined });
+
+    await Promise.all([page.waitForURL(demo.storefront.url), page.click('#logout-link')]);
+    await waitForStorePage(page);
+
+    // Closed by the SDK with its logout code, not merely dropped by the navigation.
+    await expect.poll(() => socket.closeCode).toBe(CLOSE_CODE_LOGOUT);
+    expect(await page.getAttribute('body', 'data-customer-id')).toBe('');
+    const since = lastSeq(demo.api.requests);
+    const jwtBefore = jwtRequests(demo).length;
+    const outcome = await callInPage(page, `${demo.api.origin}/points`);
+    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
+    expect(
+      jwtRequests(demo)
+        .slice(jwtBefore)
+        .map((entry) => entry.status),
+    ).toEqual([404]);
+    expect(apiRequestsAfter(demo, since)).toEqual([]);
+  });
+
+  it("5. logout in tab B drops tab A's cached token at once and closes tab A's socket", async () => {
+    const { demo } = store;
+    const tabA = (await openWatchedPage(store.context)).page;
+    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socketA = demo.api.sockets.at(-1)!;
+    // Tab A holds a cached token: a second call makes no JWT request.
+    await callInPage(tabA, `${demo.api.origin}/points`);
+    const cachedCount = jwtRequests(demo).length;
+    expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+    expect(jwtRequests(demo).length).toBe(cachedCount);
+
+    const tabB = (await openWatchedPage(store.context)).page;
+    await tabB.goto(demo.storefront.url);
+    await waitForStorePage(tabB);
+    await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
+
+    await expect.poll(() => socketA.closeCode).toBe(CLOSE_CODE_LOGOUT);
+    await expect.poll(() => loggedEvents(tabA)).toContain('logout');
+    const since = lastSeq(demo.api.requests);
+    const jwtBefore = jwtRequests(demo).length;
+    const outcome = await callInPage(tabA, `${demo.api.origin}/points`);
+    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
+    expect(
+      jwtRequests(demo)
+        .slice(jwtBefore)
+        .map((entry) => entry.status),
+    ).toEqual([404]);
+    expect(apiRequestsAfter(demo, since)).toEqual([]);
+  });
+
+  it('5. a logout typed into tab B (no click) still reaches tab A through the page-load beacon', async () => {
+    const { demo } = store;
+    const tabA = (await openWatchedPage(store.context)).page;
+    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socketA = demo.api.sockets.at(-1)!;
+    await callInPage(tabA, `${demo.api.origin}/points`);
+
+    const tabB = (await openWatchedPage(store.context)).page;
+    await tabB.goto(`${demo.storefront.origin}/login.php?action=logout`);
+
+    await expect.poll(() => socketA.closedAt).toBeDefined();
+    await expect.poll(() => loggedEvents(tabA)).toContain('logout');
+    const since = lastSeq(demo.api.requests);
+    const outcome = await callInPage(tabA, `${demo.api.origin}/points`);
+    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
+    expect(apiRequestsAfter(demo, since)).toEqual([]);
+  });
+});

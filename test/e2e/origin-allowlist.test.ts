@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium } from './support/chromium.js';
+import { SHOPPER_1 } from './support/demo-servers.js';
+import {
+  apiRequestsAfter,
+  callInPage,
+  jwtRequests,
+  lastSeq,
+  openSocketInPage,
+} from './support/page-calls.js';
+import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
+import { useStoreInChromium } from './support/store-fixture.js';
+import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+
+describeInChromium('scenario 8: only allowed origins receive the token', () => {
+  let other: RecordingServer;
+  beforeAll(async () => {
+    other = await startRecordingServer();
+  });
+  afterAll(() => other?.close());
+  // The page's CSP admits the other server too, so only the SDK's allowlist stands in the way.
+  const store = useStoreInChromium({ demo: () => ({ extraConnectOrigins: [other.origin] }) });
+
+  async function signedInPage() {
+    const { demo } = store;
+    const { page } = await openWatchedPage(store.context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    // Start from an empty cache, so a call that wanted a token would show at the storefront.
+    await page.evaluate(() =>
+      (window as unknown as StoreWindow).BcCustomerAuth.getDefaultClient().invalidate(),
+    );
+    return page;
+  }
+
+  it('8. bcAuthFetch to an origin that is not allowed rejects and that server receives nothing', async () => {
+    const { demo } = store;
+    const page = await signedInPage();
+    const jwtBefore = jwtRequests(demo).length;
+
+    const outcome = await callInPage(page, `${other.origin}/points`);
+
+    expect(outcome.error).toMatchObject({
+      name: 'OriginNotAllowedError',
+      code: 'ORIGIN_NOT_ALLOWED',
+    });
+    expect(outcome.error?.message).toContain(other.origin);
+    expect(other.requests).toEqual([]);
+    expect(jwtRequests(demo).length).toBe(jwtBefore);
+    // The same server is reachable from the page: only the allowlist kept the call away.
+    expect(
+      await page.evaluate((url) => fetch(url).then((r) => r.status), `${other.origin}/ping`),
+    ).toBe(200);
+    expect(other.requests.map((entry) => entry.path)).toEqual(['/ping']);
+    other.requests.length = 0;
+  });
+
+  it('8. the API itself under another name (localhost, not 127.0.0.1) is refused too', async () => {
+    const { demo } = store;
+    const page = await signedInPage();
+    const since = lastSeq(demo.api.requests);
+    const renamed = `http://localhost:${demo.api.port}/points`;
+    const outcome = await callInPage(page, renamed);
+    expect(outcome.error?.code).toBe('ORIGIN_NOT_ALLOWED');
+    expect(apiRequestsAfter(demo, since)).toEqual([]);
+  });
+
+  it('8. bcAuthWebSocket to an origin that is not allowed rejects and that server receives nothing', async () => {
+    const { demo } = store;
+    const page = await signedInPage();
+    const jwtBefore = jwtRequests(demo).length;
+    expect(await openSocketInPage(page, `${other.origin.replace('http', 'ws')}/points/live`)).toBe(
+      'ORIGIN_NOT_ALLOWED',
+    );
+    expect(other.requests).toEqual([]);
+    expect(jwtRequests(demo).length).toBe(jwtBefore);
+  });
+});

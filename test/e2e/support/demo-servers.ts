@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Demo, StartDemoOptions } from '../../../demo/start-demo.js';
+import { startTestDemo } from '../../demo/support/demo-harness.js';
+
+export {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  SHOPPER_1,
+  SHOPPER_2,
+  STORE_HASH,
+  signToken,
+} from '../../demo/support/demo-harness.js';
+
+/**
+ * Starts the storefront and the loyalty API on free ports, serving the built `dist/` (the test
+ * command builds first). Close it in `afterAll`/`afterEach`.
+ */
+export function startDemoServers(options: Partial<StartDemoOptions> = {}): Promise<Demo> {
+  const bundle = fileURLToPath(new URL('../../../dist/bc-customer-auth.iife.js', import.meta.url));
+  if (!existsSync(bundle)) {
+    throw new Error(`${bundle} is missing: run "npm run build" first (npm test does)`);
+  }
+  return startTestDemo(options);
+}
+
+/** Payload of a JWT, decoded without verification (to see whose token a request carried). */
+export function decodeJwtPayload(
+  jwt: string,
+): { customer: { id: number } } & Record<string, unknown> {
+  const payload = jwt.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    customer: { id: number };
+  };
+}
+
+/** The customer id named by a request's `Authorization: Bearer` token, if any. */
+export function bearerCustomerId(authorization: string | undefined): number | undefined {
+  const match = /^Bearer (\S+)$/.exec(authorization ?? '');
+  return match ? decodeJwtPayload(match[1]!).customer.id : undefined;
+}

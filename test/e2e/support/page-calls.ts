@@ -1,0 +1,63 @@
+import type { Page } from 'playwright-core';
+import type { Demo } from '../../../demo/start-demo.js';
+import type { RecordedRequest } from '../../../demo/lib/request-recorder.js';
+import type { StoreWindow } from './store-page.js';
+
+/** What a call made in the page came to: a response, or a rejection's name, code and message. */
+export type CallOutcome =
+  | { status: number; body: unknown; error?: undefined }
+  | { error: { name: string; code: string | undefined; message: string } };
+
+/** Calls `bcAuthFetch(url, init)` in the page and reports the outcome. */
+export function callInPage(
+  page: Page,
+  url: string,
+  init?: { method: string; body: string },
+): Promise<CallOutcome> {
+  return page.evaluate(
+    async ({ url, init }) => {
+      const store = window as unknown as StoreWindow;
+      const request = init && { ...init, headers: { 'Content-Type': 'application/json' } };
+      try {
+        const response = await store.bcAuthFetch(url, request);
+        return { status: response.status, body: (await response.json()) as unknown };
+      } catch (error) {
+        const { name, code, message } = error as { name: string; code?: string; message: string };
+        return { error: { name, code, message } };
+      }
+    },
+    { url, init },
+  );
+}
+
+/** Calls `bcAuthWebSocket(url)` in the page; resolves to `'opened'` or the rejection's code. */
+export function openSocketInPage(page: Page, url: string): Promise<string> {
+  return page.evaluate(async (url) => {
+    const store = window as unknown as StoreWindow;
+    try {
+      const socket = await store.bcAuthWebSocket(url);
+      await new Promise((resolve, reject) => {
+        socket.addEventListener('open', resolve);
+        socket.addEventListener('error', reject);
+      });
+      return 'opened';
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error);
+    }
+  }, url);
+}
+
+/** The storefront's recorded Current Customer JWT requests. */
+export function jwtRequests(demo: Demo): RecordedRequest[] {
+  return demo.storefront.requests.filter((entry) => entry.path === '/customer/current.jwt');
+}
+
+/** The loyalty API's recorded requests after `seq` (HTTP and WebSocket handshakes). */
+export function apiRequestsAfter(demo: Demo, seq: number): RecordedRequest[] {
+  return demo.api.requests.filter((entry) => entry.seq > seq);
+}
+
+/** The highest `seq` recorded so far by a server, to count what arrives after it. */
+export function lastSeq(requests: readonly RecordedRequest[]): number {
+  return requests.at(-1)?.seq ?? 0;
+}

@@ -1,0 +1,72 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type * as Sdk from '../../../src/browser/index.js';
+
+/** What the store page's window holds, for typing `page.evaluate` callbacks. */
+export interface StoreWindow {
+  bcAuthFetch: typeof fetch;
+  bcAuthWebSocket: typeof Sdk.bcAuthWebSocket;
+  bcAuthEventSource: typeof Sdk.bcAuthEventSource;
+  BcCustomerAuth: typeof Sdk;
+  __cspViolations: string[];
+}
+
+/** A page with everything it reported: console errors, uncaught errors and CSP violations. */
+export interface WatchedPage {
+  page: Page;
+  consoleErrors: string[];
+  pageErrors: string[];
+  cspViolations(): Promise<string[]>;
+}
+
+/** Opens a new tab in `context` that records console errors, page errors and CSP violations. */
+export async function openWatchedPage(context: BrowserContext): Promise<WatchedPage> {
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.addInitScript(() => {
+    const store = window as unknown as StoreWindow;
+    store.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      store.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  const cspViolations = () =>
+    page.evaluate(() => (window as unknown as StoreWindow).__cspViolations);
+  return { page, consoleErrors, pageErrors, cspViolations };
+}
+
+/**
+ * Waits until the store page's own script is done: balance loaded (or refused) and, for a
+ * signed-in shopper, the live socket open. Counting requests starts after this.
+ */
+export async function waitForStorePage(page: Page): Promise<void> {
+  await page.waitForSelector('#points:not([data-state="loading"])');
+  const signedIn = await page.evaluate(() => document.body.dataset['customerId'] !== '');
+  if (signedIn) await page.waitForSelector('#live-status[data-state="open"]');
+}
+
+/** Signs in through the storefront's real login form and waits for the store page to settle. */
+export async function signInThroughForm(
+  page: Page,
+  origin: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${origin}/login.php`);
+  await page.fill('#login_email', email);
+  await page.fill('#login_pass', password);
+  await Promise.all([page.waitForURL(`${origin}/`), page.click('#login-submit')]);
+  await waitForStorePage(page);
+}
+
+/** The auth events the store page logged, oldest first (`token`, `logout`, …). */
+export async function loggedEvents(page: Page): Promise<string[]> {
+  const names = await page.$$eval('#event-log li', (items) =>
+    items.map((item) => item.getAttribute('data-event') ?? ''),
+  );
+  return names.reverse();
+}

@@ -1,0 +1,88 @@
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInChromium } from './support/chromium.js';
+import { SHOPPER_1, SHOPPER_2, decodeJwtPayload } from './support/demo-servers.js';
+import { callInPage } from './support/page-calls.js';
+import { useStoreInChromium } from './support/store-fixture.js';
+import { openWatchedPage, signInThroughForm, waitForStorePage } from './support/store-page.js';
+
+/** Everything a page keeps where a token must never be: storage, script-readable cookies, URLs. */
+function readPageState(page: Page) {
+  return page.evaluate(async () => {
+    const entries = (storage: Storage) =>
+      Array.from({ length: storage.length }, (_, index) => {
+        const key = storage.key(index) ?? '';
+        return `${key}=${storage.getItem(key) ?? ''}`;
+      });
+    return {
+      localStorage: entries(localStorage),
+      sessionStorage: entries(sessionStorage),
+      indexedDb: (await indexedDB.databases()).map((database) => database.name ?? ''),
+      cacheStorage: await caches.keys(),
+      cookie: document.cookie,
+      url: location.href,
+      timingUrls: performance.getEntries().map((entry) => entry.name),
+    };
+  });
+}
+
+describeInChromium('scenario 9: the token never lands in storage, cookies or URLs', () => {
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: 60_000 } });
+
+  it('9. after sign-in, calls, sockets, a redeem, a customer switch, navigation and logout', async () => {
+    const { demo, context } = store;
+    const tokens: string[] = [];
+    const consoleTexts: string[] = [];
+    context.on('response', (response) => {
+      if (!response.url().includes('/customer/current.jwt') || response.status() !== 200) return;
+      void response.json().then((body: { token: string }) => tokens.push(body.token));
+    });
+    context.on('console', (message) => consoleTexts.push(message.text()));
+
+    const tabA = (await openWatchedPage(context)).page;
+    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    await tabA.fill('#redeem-points', '5');
+    await tabA.click('#redeem-button');
+    await expect.poll(() => tabA.textContent('#points-status')).toBe('Redeemed 5 points.');
+    await callInPage(tabA, `${demo.api.origin}/points?customerId=2`);
+
+    const tabB = (await openWatchedPage(context)).page;
+    await signInThroughForm(tabB, demo.storefront.origin, SHOPPER_2.email, SHOPPER_2.password);
+    expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({
+      body: { customerId: 2 },
+    });
+    await tabA.goto(`${demo.storefront.origin}/login.php`);
+    await tabA.goBack();
+    await waitForStorePage(tabA);
+    await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
+    expect((await callInPage(tabA, `${demo.api.origin}/points`)).error?.code).toBe('NOT_SIGNED_IN');
+
+    await expect
+      .poll(() => new Set(tokens.map((token) => decodeJwtPayload(token).customer.id)))
+      .toEqual(new Set([1, 2]));
+    const signatures = tokens.map((token) => token.split('.')[2]!);
+    const leaks = (text: string) => signatures.some((signature) => text.includes(signature));
+
+    for (const page of [tabA, tabB]) {
+      const state = await readPageState(page);
+      expect(state.localStorage.filter(leaks)).toEqual([]);
+      expect(state.sessionStorage.filter(leaks)).toEqual([]);
+      expect(state.indexedDb).toEqual([]);
+      expect(state.cacheStorage).toEqual([]);
+      expect(state.cookie).toBe('');
+      expect(leaks(state.url)).toBe(false);
+      expect(state.timingUrls.filter(leaks)).toEqual([]);
+    }
+    expect((await context.cookies()).map((cookie) => cookie.value).filter(leaks)).toEqual([]);
+
+    // On the wire, only WebSocket handshakes carry a token in the URL; nothing carries one in a Referer.
+    const received = [...demo.storefront.requests, ...demo.api.requests];
+    const inUrls = received.filter((entry) => leaks(entry.url));
+    expect(inUrls.length).toBeGreaterThan(0);
+    expect(inUrls.every((entry) => entry.upgrade && entry.path === '/points/live')).toBe(true);
+    expect(received.filter((entry) => leaks(entry.headers.referer ?? ''))).toEqual([]);
+    // The SDK and the page log no token; Chromium's own WebSocket network errors quote the URL.
+    const logged = consoleTexts.filter((text) => !text.startsWith('WebSocket connection to '));
+    expect(logged.filter(leaks)).toEqual([]);
+  });
+});
