@@ -34,7 +34,7 @@ export default [
       file: 'dist/bc-customer-auth.iife.js',
       format: 'iife',
       name: 'BcCustomerAuth',
-      generatedCode: 'es2015',
+      generatedCode: { preset: 'es2015', symbols: false },
     },
     plugins: [
       nodeResolve({ browser: true }),

@@ -1,2 +1,32 @@
-/** Placeholder: the browser half lands here. */
-export const VERSION = '0.1.0';
+export {
+  CLOSE_CODE_CUSTOMER_CHANGE,
+  CLOSE_CODE_LOGOUT,
+  type AuthEventSourceInit,
+  type AuthWebSocketOptions,
+} from './auth-socket.js';
+export { createCustomerAuth, type CustomerAuthClient, type GetTokenOptions } from './client.js';
+export {
+  bcAuthEventSource,
+  bcAuthFetch,
+  bcAuthWebSocket,
+  configure,
+  getDefaultClient,
+} from './default-client.js';
+export {
+  CustomerAuthError,
+  InvalidTokenError,
+  isCustomerAuthError,
+  NotSignedInError,
+  OriginNotAllowedError,
+  TokenRequestError,
+  UnauthorizedError,
+  type CustomerAuthErrorCode,
+} from './errors.js';
+export type {
+  CustomerAuthEventMap,
+  CustomerAuthEventName,
+  CustomerAuthListener,
+  InvalidateReason,
+} from './events.js';
+export type { CustomerAuthOptions } from './options.js';
+export type { CustomerSummary } from './token-source.js';

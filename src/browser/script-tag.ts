@@ -1,1 +1,8 @@
-export { VERSION } from './index.js';
+// The script-tag (IIFE) entry: everything the ESM entry exports becomes `window.BcCustomerAuth`.
+import { bcAuthEventSource, bcAuthFetch, bcAuthWebSocket } from './default-client.js';
+import { configureFromScriptTag } from './script-config.js';
+
+export * from './index.js';
+
+Object.assign(window, { bcAuthFetch, bcAuthWebSocket, bcAuthEventSource });
+configureFromScriptTag();

@@ -1,0 +1,90 @@
+import { allowUrl } from './origin-policy.js';
+import type { ResolvedOptions } from './options.js';
+import type { TokenGetter } from './auth-fetch.js';
+
+/** Close code sent when the shopper signs out (reason `logout`). */
+export const CLOSE_CODE_LOGOUT = 4001;
+/** Close code sent when a different shopper signs in (reason `customerchange`). */
+export const CLOSE_CODE_CUSTOMER_CHANGE = 4002;
+
+/** Options of an authenticated `EventSource`: `EventSourceInit` plus an abort signal. */
+export interface AuthEventSourceInit extends EventSourceInit {
+  /** Aborts waiting for the token. */
+  signal?: AbortSignal | null | undefined;
+}
+
+/** Options of an authenticated `WebSocket`. */
+export interface AuthWebSocketOptions {
+  /** Aborts waiting for the token. */
+  signal?: AbortSignal | null | undefined;
+}
+
+/** Opens an authenticated `WebSocket`. @internal */
+export type OpenWebSocket = (
+  url: string | URL,
+  protocols?: string | string[],
+  options?: AuthWebSocketOptions,
+) => Promise<WebSocket>;
+
+/** Opens an authenticated `EventSource`. @internal */
+export type OpenEventSource = (
+  url: string | URL,
+  init?: AuthEventSourceInit,
+) => Promise<EventSource>;
+
+interface Closable {
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * Opens sockets and event sources with the token as a query parameter, after the same origin
+ * check as `fetch` (`ws:`/`wss:` count as `http:`/`https:`), and tracks them for `closeAll`. @internal
+ */
+export function createSocketOpener(
+  o: ResolvedOptions,
+  getToken: TokenGetter,
+): [
+  webSocket: OpenWebSocket,
+  eventSource: OpenEventSource,
+  closeAll: (code: number, reason: string) => void,
+] {
+  const open = new Set<Closable>();
+  const connect = async <T extends Closable>(
+    input: string | URL,
+    signal: AbortSignal | null | undefined,
+    socket: boolean,
+    create: (href: string) => T,
+  ): Promise<T> => {
+    const url = allowUrl(o.allowedOrigins, input, socket);
+    const wire = new URL(url);
+    if (socket) wire.protocol = wire.protocol.replace('http', 'ws');
+    // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
+    // error quoting the tokenized URL.
+    wire.hash = '';
+    wire.searchParams.set(o.tokenQueryParam, await getToken(signal));
+    const opened = create(wire.href);
+    // What the page (and its error reporting) reads back is the URL without the token.
+    Object.defineProperty(opened, 'url', { value: url.href });
+    for (const item of open) if (item.readyState > 1) open.delete(item);
+    open.add(opened);
+    return opened;
+  };
+  return [
+    (url, protocols, options) =>
+      connect(
+        url,
+        options?.signal,
+        true,
+        (href) => new (o.WebSocket ?? WebSocket)(href, protocols),
+      ),
+    (url, init) =>
+      connect(url, init?.signal, false, (href) => new (o.EventSource ?? EventSource)(href, init)),
+    (code, reason) => {
+      open.forEach((item) => {
+        item.close(code, reason);
+      });
+      open.clear();
+    },
+  ];
+}

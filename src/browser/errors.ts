@@ -1,0 +1,147 @@
+/**
+ * Every way a browser call can fail, as a stable machine-readable code.
+ *
+ * - `NOT_SIGNED_IN`: no shopper is signed in (the token endpoint answered 404, or `getToken` returned `null`).
+ * - `TOKEN_REQUEST_FAILED`: the token request failed: network error, a non-2xx status other than 404, or a redirect.
+ * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong.
+ * - `ORIGIN_NOT_ALLOWED`: the URL's origin is not in `allowedOrigins`; nothing was sent.
+ * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed).
+ * - `NOT_CONFIGURED`: a `bcAuth*` function was called before `configure()` (or before a configured script tag ran).
+ * - `UNSUPPORTED_ENVIRONMENT`: called outside a browser, for example during server-side rendering.
+ * - `DESTROYED`: the client was destroyed.
+ */
+export type CustomerAuthErrorCode =
+  | 'NOT_SIGNED_IN'
+  | 'TOKEN_REQUEST_FAILED'
+  | 'INVALID_TOKEN'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'NOT_CONFIGURED'
+  | 'UNSUPPORTED_ENVIRONMENT'
+  | 'DESTROYED';
+
+// Symbol.for is shared by every copy of this module, so the guard works across bundles.
+const BRAND = Symbol.for('bc-customer-auth.error');
+
+/**
+ * Base class of every error the browser SDK produces. Messages start with `bc-customer-auth: `
+ * and never contain a token or a tokenized URL.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await bcAuthFetch('https://api.example.com/points');
+ * } catch (error) {
+ *   if (isCustomerAuthError(error, 'NOT_SIGNED_IN')) showSignInLink();
+ * }
+ * ```
+ */
+export class CustomerAuthError extends Error {
+  override readonly name: string = 'CustomerAuthError';
+  /** Stable code; see {@link CustomerAuthErrorCode}. */
+  declare readonly code: CustomerAuthErrorCode;
+  /** The underlying error, when one was caught. */
+  declare readonly cause: unknown;
+  /** @internal */
+  readonly [BRAND] = true;
+
+  /**
+   * The message is the code in words plus `detail`, for example
+   * `bc-customer-auth: origin not allowed: https://evil.test`.
+   *
+   * @param code - The stable code.
+   * @param detail - Appended to the message; never a token.
+   * @param cause - The underlying error, if any.
+   * @param context - Context fields to set, such as `status`.
+   */
+  constructor(
+    code: CustomerAuthErrorCode,
+    detail?: string | number,
+    cause?: unknown,
+    context?: object,
+  ) {
+    super(
+      'bc-customer-auth: ' +
+        code.toLowerCase().replace(/_/g, ' ') +
+        (detail === undefined ? '' : ': ' + String(detail)),
+    );
+    Object.assign(this, { code, cause }, context);
+  }
+}
+
+/** No shopper is signed in: the token endpoint answered 404 (code `NOT_SIGNED_IN`). */
+export class NotSignedInError extends CustomerAuthError {
+  override readonly name = 'NotSignedInError';
+  declare readonly code: 'NOT_SIGNED_IN';
+
+  constructor() {
+    super('NOT_SIGNED_IN');
+  }
+}
+
+/** The token request failed (code `TOKEN_REQUEST_FAILED`). */
+export class TokenRequestError extends CustomerAuthError {
+  override readonly name = 'TokenRequestError';
+  declare readonly code: 'TOKEN_REQUEST_FAILED';
+  /** The HTTP status, or 0 when no response arrived (network error, or a redirect in `manual` mode). */
+  declare readonly status: number;
+
+  constructor(status: number, cause?: unknown) {
+    super('TOKEN_REQUEST_FAILED', status, cause, { status });
+  }
+}
+
+/** The token response is not an acceptable Current Customer JWT (code `INVALID_TOKEN`). */
+export class InvalidTokenError extends CustomerAuthError {
+  override readonly name = 'InvalidTokenError';
+  declare readonly code: 'INVALID_TOKEN';
+
+  /** @param problem - What is wrong, for example `not a JWT` or `aud`. */
+  constructor(problem: string, cause?: unknown) {
+    super('INVALID_TOKEN', problem, cause);
+  }
+}
+
+/** The URL's exact origin is not in `allowedOrigins`; nothing was sent (code `ORIGIN_NOT_ALLOWED`). */
+export class OriginNotAllowedError extends CustomerAuthError {
+  override readonly name = 'OriginNotAllowedError';
+  declare readonly code: 'ORIGIN_NOT_ALLOWED';
+  /** The refused origin, for example `https://api.example.com.evil.test`. */
+  declare readonly origin: string;
+
+  constructor(origin: string) {
+    super('ORIGIN_NOT_ALLOWED', origin, undefined, { origin });
+  }
+}
+
+/**
+ * The API answered 401 although the request carried a freshly fetched token, or the 401 could
+ * not be retried because the body is a stream (code `UNAUTHORIZED`).
+ */
+export class UnauthorizedError extends CustomerAuthError {
+  override readonly name = 'UnauthorizedError';
+  declare readonly code: 'UNAUTHORIZED';
+  /** The 401 response; its body is unread. */
+  declare readonly response: Response;
+
+  constructor(response: Response) {
+    super('UNAUTHORIZED', 401, undefined, { response });
+  }
+}
+
+/**
+ * Tells whether `value` is an error from this SDK, optionally with a given code. Works across
+ * bundles and copies of the package, where `instanceof` does not.
+ *
+ * @example
+ * ```ts
+ * if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) console.warn(error.message);
+ * ```
+ */
+export function isCustomerAuthError(
+  value: unknown,
+  code?: CustomerAuthErrorCode,
+): value is CustomerAuthError {
+  const error = value as Partial<CustomerAuthError> | null | undefined;
+  return error?.[BRAND] === true && (code === undefined || error.code === code);
+}

@@ -1,0 +1,135 @@
+import { toOrigin } from './origin-policy.js';
+
+/** Options for {@link createCustomerAuth} and {@link configure}. */
+export interface CustomerAuthOptions {
+  /**
+   * Client ID of your app in the BigCommerce Developer Portal (not a store API account).
+   * Sent as `app_client_id`; every token's `aud` must equal it.
+   * @example 'abc123clientid'
+   */
+  appClientId: string;
+  /**
+   * Exact origins that may receive the token, for example `['https://api.example.com']`.
+   * `https:` only, except `http:` for `localhost`, `127.0.0.1` and `[::1]`. No path, query or
+   * credentials. A request to any other origin fails with `ORIGIN_NOT_ALLOWED` before a token is wanted.
+   * @example ['https://api.example.com', 'http://localhost:3001']
+   */
+  allowedOrigins: readonly string[];
+  /**
+   * Origin of the BigCommerce-hosted storefront when this page runs elsewhere (a headless front end).
+   * The token is then requested there with `credentials: 'include'`.
+   * @default the page's own origin, with `credentials: 'same-origin'`
+   * @example 'https://store-abc123.mybigcommerce.com'
+   */
+  storefrontUrl?: string | undefined;
+  /**
+   * Your own token provider, for headless front ends whose backend obtains the JWT. Resolves to the
+   * JWT, or `null` when no shopper is signed in. Replaces the request to `/customer/current.jwt`.
+   * @example async (signal) => (await fetch('/api/bc-token', { signal })).text()
+   */
+  getToken?: ((signal: AbortSignal) => Promise<string | null>) | undefined;
+  /**
+   * How long a token is reused, counted from when it arrived, in milliseconds. `0` fetches for every
+   * call (concurrent callers still share one request). Values above 60000 are treated as 60000.
+   * @default 5000
+   */
+  maxTokenAgeMs?: number | undefined;
+  /**
+   * The customer this page was rendered for (`{{customer.id}}` in Stencil): a non-negative integer,
+   * `''` or `null` for a guest, `undefined` when unknown. Announced to other tabs on load so a tab
+   * holding another shopper's token drops it. It only ever invalidates; it never authorizes.
+   * @default undefined
+   * @example '{{customer.id}}' rendered by a Stencil template
+   */
+  customerId?: string | number | null | undefined;
+  /**
+   * Path of the storefront's logout URL; clicks and navigations to it sign the shopper out here and
+   * in other tabs.
+   * @default '/login.php?action=logout'
+   */
+  logoutPath?: string | undefined;
+  /** Header that carries the token. @default 'Authorization' @example 'X-Customer-Token' */
+  authHeaderName?: string | undefined;
+  /** Scheme before the token in the header; `''` sends the bare token. @default 'Bearer' */
+  authScheme?: string | undefined;
+  /** Query parameter that carries the token for WebSockets and event sources. @default 'token' */
+  tokenQueryParam?: string | undefined;
+  /** `fetch` to use for the token and API requests. @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
+  /** `WebSocket` constructor. @default globalThis.WebSocket */
+  WebSocket?: typeof WebSocket | undefined;
+  /** `EventSource` constructor. @default globalThis.EventSource */
+  EventSource?: typeof EventSource | undefined;
+  /**
+   * `BroadcastChannel` constructor for cross-tab notices; `null` uses the `storage` event instead.
+   * @default globalThis.BroadcastChannel when present, else the `storage` event
+   */
+  BroadcastChannel?: typeof BroadcastChannel | null | undefined;
+  /** Wall clock in milliseconds since the epoch. @default Date.now */
+  now?: (() => number) | undefined;
+  /** Monotonic clock in milliseconds. @default () => performance.now() */
+  monotonicNow?: (() => number) | undefined;
+}
+
+type Rule = (value: never) => unknown;
+
+const isName = (value: unknown) => typeof value == 'string' && /^[\w-]+$/.test(value);
+const optional =
+  (rule: Rule) =>
+  (value: unknown): unknown =>
+    value == null || rule(value as never);
+const isFunction = optional((value: unknown) => typeof value == 'function');
+
+// Every option: its check and its default (applied first); a failed check throws a TypeError naming it.
+const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
+  appClientId: [isName],
+  allowedOrigins: [(value: unknown) => Array.isArray(value) && value.every(toOrigin)],
+  storefrontUrl: [optional(toOrigin)],
+  getToken: [isFunction],
+  maxTokenAgeMs: [(value: unknown) => typeof value == 'number' && value >= 0, 5000],
+  customerId: [optional((value: string) => /^\d*$/.test(value))],
+  logoutPath: [(value: string) => value[0] == '/', '/login.php?action=logout'],
+  authHeaderName: [isName, 'Authorization'],
+  authScheme: [(value: string) => /^[\w-]*$/.test(value), 'Bearer'],
+  tokenQueryParam: [isName, 'token'],
+  fetch: [isFunction, (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)],
+  WebSocket: [isFunction],
+  EventSource: [isFunction],
+  BroadcastChannel: [isFunction],
+  now: [isFunction, Date.now],
+  monotonicNow: [isFunction, () => performance.now()],
+};
+
+type Defaulted =
+  | 'maxTokenAgeMs'
+  | 'logoutPath'
+  | 'authHeaderName'
+  | 'authScheme'
+  | 'tokenQueryParam'
+  | 'fetch'
+  | 'now'
+  | 'monotonicNow';
+
+/** Options after validation, with defaults applied. @internal */
+export type ResolvedOptions = Omit<CustomerAuthOptions, Defaulted | 'customerId'> & {
+  [K in Defaulted]-?: NonNullable<CustomerAuthOptions[K]>;
+} & {
+  /** `undefined` (unknown), `''` (guest) or the decimal customer ID. */
+  customerId?: string;
+};
+
+const MAX_TOKEN_AGE_MS = 60_000;
+
+/** Validates options, naming the first bad one in a `TypeError`, and applies defaults. @internal */
+export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
+  const o = { ...options } as Record<string, unknown> & ResolvedOptions;
+  for (const [name, [valid, fallback]] of Object.entries(OPTIONS)) {
+    // A `null` stays `null` where there is no default (a guest's customerId, no BroadcastChannel).
+    if (fallback !== undefined) o[name] ??= fallback;
+    if (!valid(o[name] as never)) throw new TypeError('bc-customer-auth: invalid option ' + name);
+  }
+  o.allowedOrigins = o.allowedOrigins.map(toOrigin) as string[];
+  o.maxTokenAgeMs = Math.min(o.maxTokenAgeMs, MAX_TOKEN_AGE_MS);
+  if (options.customerId !== undefined) o.customerId = String(options.customerId ?? '');
+  return o;
+}

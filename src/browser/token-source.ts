@@ -1,0 +1,116 @@
+import { jwtDecode } from 'jwt-decode';
+import { raceAbort } from './abort.js';
+import {
+  InvalidTokenError,
+  isCustomerAuthError,
+  NotSignedInError,
+  TokenRequestError,
+} from './errors.js';
+import type { ResolvedOptions } from './options.js';
+
+/**
+ * The shopper a token names, decoded but **not verified** (only your server can verify it).
+ * For display only; never use it for authorization.
+ */
+export interface CustomerSummary {
+  /** `customer.id`: the store-scoped customer ID. */
+  readonly id: number;
+  /** `customer.email`. */
+  readonly email: string;
+  /** `customer.group_id`, a decimal string; `"0"` when the shopper is in no group. */
+  readonly groupId: string;
+  /** `store_hash`. */
+  readonly storeHash: string;
+}
+
+/** A token as it arrived, with what the SDK read from it; `lifetimeMs` is `NaN` without `exp`/`iat`. @internal */
+export type ReceivedToken = readonly [jwt: string, customer: CustomerSummary, lifetimeMs: number];
+
+interface CurrentCustomerClaims {
+  aud?: unknown;
+  application_id?: unknown;
+  operation?: unknown;
+  customer?: { id?: unknown; email: string; group_id: string };
+  store_hash: string;
+  iat?: unknown;
+  exp?: unknown;
+}
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** Reads a token response: plain text or JSON `{ token }`, whitespace trimmed. @internal */
+export function parseToken(body: unknown, appClientId: string): ReceivedToken {
+  let jwt = body;
+  try {
+    const json = JSON.parse(body as string) as { token?: unknown } | null;
+    jwt = json?.token ?? json;
+  } catch {
+    // Plain text.
+  }
+  if (typeof jwt != 'string' || !JWT_SHAPE.test((jwt = jwt.trim()))) {
+    throw new InvalidTokenError('not a JWT');
+  }
+  let claims: CurrentCustomerClaims | null;
+  try {
+    claims = jwtDecode<CurrentCustomerClaims | null>(jwt as string);
+  } catch (error) {
+    throw new InvalidTokenError('not a JWT', error);
+  }
+  const customer = claims?.customer;
+  if (claims?.aud !== appClientId || (claims.application_id ?? appClientId) !== appClientId) {
+    throw new InvalidTokenError('aud');
+  }
+  if (claims.operation !== 'current_customer') throw new InvalidTokenError('operation');
+  if (typeof customer?.id != 'number') throw new InvalidTokenError('customer');
+  return [
+    jwt as string,
+    {
+      id: customer.id,
+      email: customer.email,
+      groupId: customer.group_id,
+      storeHash: claims.store_hash,
+    },
+    (Number(claims.exp) - Number(claims.iat)) * 1000,
+  ];
+}
+
+/**
+ * Returns a function that obtains one token: from `getToken` when configured, else
+ * `GET /customer/current.jwt` with the shopper's cookies. `signal` aborts it when the client is
+ * destroyed. @internal
+ */
+export function createTokenSource(
+  o: ResolvedOptions,
+  signal: AbortSignal,
+): () => Promise<ReceivedToken> {
+  const request = async (): Promise<unknown> => {
+    if (o.getToken) return o.getToken(signal);
+    const url = '/customer/current.jwt?app_client_id=' + o.appClientId;
+    const response = await o.fetch(new URL(url, o.storefrontUrl ?? location.href), {
+      credentials: o.storefrontUrl ? 'include' : 'same-origin',
+      cache: 'no-store',
+      redirect: 'manual',
+      headers: { Accept: 'application/json' },
+      signal,
+    });
+    if (response.status == 404) return null;
+    // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token.
+    if (!response.ok || response.redirected) throw new TokenRequestError(response.status);
+    return response.text();
+  };
+  return async () => {
+    let body;
+    try {
+      // Raced, so a getToken that ignores the signal cannot hold callers after destroy().
+      body = await raceAbort(request(), signal);
+    } catch (error) {
+      throw signal.aborted
+        ? signal.reason
+        : isCustomerAuthError(error)
+          ? error
+          : new TokenRequestError(0, error);
+    }
+    if (body === null) throw new NotSignedInError();
+    return parseToken(body, o.appClientId);
+  };
+}

@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OriginNotAllowedError, UnauthorizedError } from '../../src/browser/index.js';
+import { newClient, setPageUrl } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+});
+afterEach(() => server.close());
+
+const always401 = (_request: unknown, response: import('node:http').ServerResponse) => {
+  response.writeHead(401, { 'content-type': 'application/json' });
+  response.end('{"error":"unauthorized"}');
+};
+
+describe('client.fetch', () => {
+  it('sends the token as a Bearer header to an allowed origin and returns the response', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    const response = await auth.fetch(server.origin + '/points?x=1');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ path: '/points?x=1' });
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+  });
+
+  it('resolves a relative URL against the page, keeps the caller’s headers, uses the configured header', async () => {
+    const auth = newClient({
+      allowedOrigins: [server.origin],
+      authHeaderName: 'X-Customer-Token',
+      authScheme: '',
+    });
+    await auth.fetch('points', { method: 'POST', body: 'a=1', headers: { 'X-Trace': 't1' } });
+    const [wire] = server.apiRequests;
+    expect(wire).toMatchObject({ method: 'POST', path: '/points', body: 'a=1' });
+    expect(wire?.authorization).toBeUndefined();
+    const fetchSpy = vi.fn(fetch);
+    const spied = newClient({
+      allowedOrigins: [server.origin],
+      authHeaderName: 'X-Customer-Token',
+      authScheme: '',
+      fetch: fetchSpy,
+    });
+    await spied.fetch('points', { headers: { 'X-Trace': 't2' } });
+    const headers = new Headers(fetchSpy.mock.calls.at(-1)?.[1]?.headers);
+    expect(headers.get('X-Customer-Token')).toBe(server.issued.at(-1));
+    expect(headers.get('X-Trace')).toBe('t2');
+  });
+
+  it.each([
+    ['another origin', 'https://evil.test/points'],
+    ['a suffix domain', 'https://api.example.com.evil.test/points'],
+    ['credentials that hide the host', 'https://api.example.com@evil.test/points'],
+    ['http on the allowed host', 'http://api.example.com/points'],
+    ['another port', 'https://api.example.com:8443/points'],
+    ['a data: URL', 'data:text/plain,hello'],
+  ])('refuses %s before asking for a token', async (_name, url) => {
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'] });
+    const error = await auth.fetch(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OriginNotAllowedError);
+    expect(error).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+    expect(server.tokenRequests).toHaveLength(0);
+  });
+
+  it('names the refused origin (not the URL) on the error', async () => {
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'] });
+    await expect(auth.fetch('https://api.example.com.evil.test/a?secret=1')).rejects.toMatchObject({
+      origin: 'https://api.example.com.evil.test',
+      message: 'bc-customer-auth: origin not allowed: https://api.example.com.evil.test',
+    });
+  });
+
+  it('refuses a Request for an origin that is not allowed', async () => {
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'] });
+    await expect(auth.fetch(new Request('https://evil.test/'))).rejects.toBeInstanceOf(
+      OriginNotAllowedError,
+    );
+  });
+
+  it('retries a 401 once with a freshly fetched token, then succeeds', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    await auth.getToken();
+    let calls = 0;
+    server.apiHandler = (request, response) => {
+      if (++calls == 1) return always401(request, response);
+      response.end('ok');
+    };
+    const response = await auth.fetch(server.origin + '/points', { method: 'PUT', body: 'x' });
+    expect(await response.text()).toBe('ok');
+    expect(server.apiRequests).toHaveLength(2);
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(server.apiRequests[1]?.authorization).toBe('Bearer ' + server.issued[1]);
+    expect(server.apiRequests.map((r) => r.body)).toEqual(['x', 'x']);
+  });
+
+  it('never retries twice: a second 401 rejects with UnauthorizedError carrying the response', async () => {
+    server.apiHandler = always401;
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    const error = await auth.fetch(server.origin + '/points').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', name: 'UnauthorizedError' });
+    expect((error as UnauthorizedError).response.status).toBe(401);
+    expect(await (error as UnauthorizedError).response.json()).toEqual({ error: 'unauthorized' });
+    expect(server.apiRequests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a string', () => 'points=5'],
+    ['URLSearchParams', () => new URLSearchParams({ points: '5' })],
+    ['a Blob', () => new Blob(['points=5'])],
+    ['an ArrayBuffer', () => new TextEncoder().encode('points=5').buffer],
+  ])('replays %s body on the retry', async (_name, body) => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    let calls = 0;
+    server.apiHandler = (request, response) => {
+      if (++calls == 1) return always401(request, response);
+      response.end('ok');
+    };
+    await auth.fetch(server.origin + '/redeem', { method: 'POST', body: body() });
+    expect(server.apiRequests.map((r) => r.body)).toEqual(['points=5', 'points=5']);
+  });
+
+  it('replays a FormData body on the retry', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    let calls = 0;
+    server.apiHandler = (request, response) => {
+      if (++calls == 1) return always401(request, response);
+      response.end('ok');
+    };
+    const form = new FormData();
+    form.set('points', '5');
+    await auth.fetch(server.origin + '/redeem', { method: 'POST', body: form });
+    expect(server.apiRequests).toHaveLength(2);
+    expect(server.apiRequests[1]?.body).toContain('points');
+  });
+
+  it('replays a Request with a body by cloning it', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    let calls = 0;
+    server.apiHandler = (request, response) => {
+      if (++calls == 1) return always401(request, response);
+      response.end('ok');
+    };
+    const request = new Request(server.origin + '/redeem', {
+      method: 'POST',
+      body: '{"points":5}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const response = await auth.fetch(request);
+    expect(await response.text()).toBe('ok');
+    expect(server.apiRequests.map((r) => [r.method, r.body, r.authorization])).toEqual([
+      ['POST', '{"points":5}', 'Bearer ' + server.issued[0]],
+      ['POST', '{"points":5}', 'Bearer ' + server.issued[1]],
+    ]);
+  });
+
+  it('does not retry a ReadableStream body: the 401 rejects at once', async () => {
+    const sent: RequestInit[] = [];
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        if (String(input).includes('/customer/current.jwt')) return fetch(input, init);
+        sent.push(init ?? {});
+        return new Response('no', { status: 401 });
+      },
+    });
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('x'));
+        controller.close();
+      },
+    });
+    const error = await auth
+      .fetch('https://api.example.com/upload', {
+        method: 'POST',
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('does not carry the token along a redirect to another origin', async () => {
+    const evil = await startServer();
+    try {
+      server.apiHandler = (_request, response) => {
+        response.writeHead(302, { location: evil.origin + '/collect' });
+        response.end();
+      };
+      const auth = newClient({ allowedOrigins: [server.origin] });
+      const response = await auth.fetch(server.origin + '/points');
+      expect(response.status).toBe(302);
+      expect(evil.apiRequests).toHaveLength(0);
+    } finally {
+      await evil.close();
+    }
+  });
+
+  it('passes redirect: "error" through', async () => {
+    const fetchSpy = vi.fn(fetch);
+    const auth = newClient({ allowedOrigins: [server.origin], fetch: fetchSpy });
+    await auth.fetch(server.origin + '/a', { redirect: 'error' });
+    await auth.fetch(server.origin + '/a', { redirect: 'follow' });
+    await auth.fetch(server.origin + '/a');
+    const redirects = fetchSpy.mock.calls
+      .filter(([input]) => !String(input).includes('/customer/current.jwt'))
+      .map(([, init]) => init?.redirect);
+    expect(redirects).toEqual(['error', 'manual', 'manual']);
+  });
+
+  it('rejects with the signal’s reason when init.signal aborts while the token is awaited', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    const release = server.holdTokens();
+    const controller = new AbortController();
+    const reason = new DOMException('stop', 'AbortError');
+    const pending = auth.fetch(server.origin + '/points', { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    release();
+    // The shared token request still completes for later callers; nothing reached the API.
+    await auth.getToken();
+    expect(server.apiRequests).toHaveLength(0);
+  });
+
+  it('rejects after destroy() with DESTROYED', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    auth.destroy();
+    auth.destroy();
+    await expect(auth.fetch(server.origin + '/points')).rejects.toMatchObject({
+      name: 'CustomerAuthError',
+      code: 'DESTROYED',
+    });
+  });
+});

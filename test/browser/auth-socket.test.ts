@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CLOSE_CODE_CUSTOMER_CHANGE,
+  CLOSE_CODE_LOGOUT,
+  OriginNotAllowedError,
+} from '../../src/browser/index.js';
+import { newClient, setPageUrl, settle } from './helpers/page.js';
+import { startSocketServer, type TestSocketServer } from './helpers/socket-server.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+
+let server: TestServer;
+let sockets: TestSocketServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  sockets = await startSocketServer();
+  setPageUrl(server.origin + '/');
+  document.addEventListener('click', preventNavigation);
+});
+afterEach(async () => {
+  document.removeEventListener('click', preventNavigation);
+  document.body.innerHTML = '';
+  await sockets.close();
+  await server.close();
+});
+
+function preventNavigation(event: Event) {
+  event.preventDefault();
+}
+
+const wsOrigin = () => sockets.origin.replace('http', 'ws');
+
+const opened = (socket: WebSocket) =>
+  new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve());
+    socket.addEventListener('error', () => reject(new Error('socket error')));
+  });
+
+/** A stand-in EventSource that records what it was opened with. */
+class FakeEventSource {
+  static created: FakeEventSource[] = [];
+  readyState = 0;
+  closed = false;
+  url: string;
+  constructor(
+    readonly wireUrl: string,
+    readonly init?: EventSourceInit,
+  ) {
+    this.url = wireUrl;
+    FakeEventSource.created.push(this);
+  }
+  close() {
+    this.closed = true;
+    this.readyState = 2;
+  }
+}
+
+describe('client.webSocket', () => {
+  it('carries the token as the token query parameter on the wire; url reads back without it', async () => {
+    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    const connection = sockets.nextConnection();
+    const socket = await auth.webSocket(wsOrigin() + '/points/live?room=a#frag');
+    const { url } = await connection;
+    const wire = new URL(url, 'ws://x');
+    expect(wire.pathname).toBe('/points/live');
+    expect(wire.searchParams.get('room')).toBe('a');
+    expect(wire.searchParams.get('token')).toBe(server.issued[0]);
+    expect(socket.url).toBe(wsOrigin() + '/points/live?room=a#frag');
+    expect(socket.url).not.toContain(server.issued[0]);
+  });
+
+  it('accepts an http(s) URL, opening ws(s), and honours tokenQueryParam', async () => {
+    const auth = newClient({ allowedOrigins: [sockets.origin], tokenQueryParam: 'access_token' });
+    const connection = sockets.nextConnection();
+    await auth.webSocket(new URL(sockets.origin + '/live'));
+    expect(new URL((await connection).url, 'ws://x').searchParams.get('access_token')).toBe(
+      server.issued[0],
+    );
+  });
+
+  it.each([
+    ['wss for an allowed https origin', 'wss://api.example.com/live', true],
+    ['ws for an allowed https origin', 'ws://api.example.com/live', false],
+    ['a suffix domain', 'wss://api.example.com.evil.test/live', false],
+    ['credentials that hide the host', 'wss://api.example.com@evil.test/live', false],
+  ])('applies the allowlist to %s', async (_name, url, allowed) => {
+    const created: string[] = [];
+    const FakeSocket = function (this: unknown, href: string) {
+      created.push(href);
+      return { readyState: 0, close() {} };
+    } as unknown as typeof WebSocket;
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'], WebSocket: FakeSocket });
+    const result = await auth.webSocket(url).catch((e: unknown) => e);
+    if (allowed) {
+      expect(created).toHaveLength(1);
+    } else {
+      expect(result).toBeInstanceOf(OriginNotAllowedError);
+      expect(result).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+      expect(created).toHaveLength(0);
+      expect(server.tokenRequests).toHaveLength(0);
+    }
+  });
+
+  it(`closes with ${CLOSE_CODE_LOGOUT} "logout" when the shopper signs out`, async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    const connection = sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    document.querySelector('a')?.click();
+    expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
+  });
+
+  it(`closes with ${CLOSE_CODE_CUSTOMER_CHANGE} "customerchange" when another shopper signs in`, async () => {
+    const auth = newClient({ allowedOrigins: [sockets.origin], maxTokenAgeMs: 0 });
+    const connection = sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    server.customerId = 2;
+    await auth.getToken();
+    expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
+  });
+
+  it('closes when another tab announces a page rendered for another customer', async () => {
+    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    const connection = sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    newClient({ allowedOrigins: [], customerId: 2 });
+    expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
+  });
+
+  it('keeps sockets open on invalidate() and page lifecycle events', async () => {
+    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    const socket = await auth.webSocket(wsOrigin() + '/live');
+    await opened(socket);
+    auth.invalidate();
+    window.dispatchEvent(new Event('pagehide'));
+    await settle();
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
+  it('rejects with NOT_SIGNED_IN for a guest and opens nothing', async () => {
+    server.customerId = null;
+    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    await expect(auth.webSocket(wsOrigin() + '/live')).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+    });
+    await settle();
+    expect(sockets.connections).toHaveLength(0);
+  });
+});
+
+describe('client.eventSource', () => {
+  it('carries the token in the URL, passes init through, and closes on logout', async () => {
+    FakeEventSource.created = [];
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const source = await auth.eventSource('https://api.example.com/points/stream', {
+      withCredentials: true,
+    });
+    const [fake] = FakeEventSource.created;
+    expect(new URL(fake?.wireUrl ?? '').searchParams.get('token')).toBe(server.issued[0]);
+    expect(fake?.init).toMatchObject({ withCredentials: true });
+    expect(source.url).toBe('https://api.example.com/points/stream');
+    document.querySelector('a')?.click();
+    expect(fake?.closed).toBe(true);
+  });
+
+  it('refuses ws: URLs and origins that are not allowed', async () => {
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    await expect(auth.eventSource('wss://api.example.com/x')).rejects.toBeInstanceOf(
+      OriginNotAllowedError,
+    );
+    await expect(auth.eventSource('https://evil.test/x')).rejects.toBeInstanceOf(
+      OriginNotAllowedError,
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  bcAuthEventSource,
+  bcAuthFetch,
+  bcAuthWebSocket,
+  configure,
+  getDefaultClient,
+} from '../../src/browser/index.js';
+import { setPageUrl } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+import { CLIENT_ID } from './helpers/tokens.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+});
+afterEach(() => server.close());
+
+describe('the default client', () => {
+  it('rejects with NOT_CONFIGURED before configure()', async () => {
+    await expect(bcAuthFetch(server.origin + '/points')).rejects.toMatchObject({
+      name: 'CustomerAuthError',
+      code: 'NOT_CONFIGURED',
+    });
+    await expect(bcAuthWebSocket('wss://api.example.com/x')).rejects.toMatchObject({
+      code: 'NOT_CONFIGURED',
+    });
+    await expect(bcAuthEventSource('https://api.example.com/x')).rejects.toMatchObject({
+      code: 'NOT_CONFIGURED',
+    });
+    expect(() => getDefaultClient()).toThrow('bc-customer-auth: not configured');
+  });
+
+  it('configure() sets it up for bcAuthFetch, and a second configure() replaces (and destroys) the first', async () => {
+    const first = configure({ appClientId: CLIENT_ID, allowedOrigins: [server.origin] });
+    expect(getDefaultClient()).toBe(first);
+    const response = await bcAuthFetch(server.origin + '/points');
+    expect(response.status).toBe(200);
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    const second = configure({ appClientId: CLIENT_ID, allowedOrigins: [] });
+    expect(getDefaultClient()).toBe(second);
+    await expect(first.getToken()).rejects.toMatchObject({ code: 'DESTROYED' });
+    await expect(bcAuthFetch(server.origin + '/points')).rejects.toMatchObject({
+      code: 'ORIGIN_NOT_ALLOWED',
+    });
+    second.destroy();
+  });
+
+  it('keeps the previous client when configure() is given bad options', () => {
+    const good = configure({ appClientId: CLIENT_ID, allowedOrigins: [] });
+    expect(() => configure({ appClientId: '', allowedOrigins: [] })).toThrow(TypeError);
+    expect(getDefaultClient()).toBe(good);
+    good.destroy();
+  });
+});

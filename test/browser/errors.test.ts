@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CustomerAuthError,
+  type CustomerAuthErrorCode,
+  InvalidTokenError,
+  NotSignedInError,
+  OriginNotAllowedError,
+  TokenRequestError,
+  UnauthorizedError,
+  isCustomerAuthError,
+} from '../../src/browser/index.js';
+
+describe('errors', () => {
+  it.each([
+    [
+      new NotSignedInError(),
+      'NotSignedInError',
+      'NOT_SIGNED_IN',
+      'bc-customer-auth: not signed in',
+    ],
+    [
+      new TokenRequestError(503),
+      'TokenRequestError',
+      'TOKEN_REQUEST_FAILED',
+      'bc-customer-auth: token request failed: 503',
+    ],
+    [
+      new InvalidTokenError('aud'),
+      'InvalidTokenError',
+      'INVALID_TOKEN',
+      'bc-customer-auth: invalid token: aud',
+    ],
+    [
+      new OriginNotAllowedError('https://evil.test'),
+      'OriginNotAllowedError',
+      'ORIGIN_NOT_ALLOWED',
+      'bc-customer-auth: origin not allowed: https://evil.test',
+    ],
+    [
+      new UnauthorizedError(new Response(null, { status: 401 })),
+      'UnauthorizedError',
+      'UNAUTHORIZED',
+      'bc-customer-auth: unauthorized: 401',
+    ],
+    [
+      new CustomerAuthError('NOT_CONFIGURED', 'call configure() first'),
+      'CustomerAuthError',
+      'NOT_CONFIGURED',
+      'bc-customer-auth: not configured: call configure() first',
+    ],
+    [
+      new CustomerAuthError('DESTROYED'),
+      'CustomerAuthError',
+      'DESTROYED',
+      'bc-customer-auth: destroyed',
+    ],
+  ] as [CustomerAuthError, string, CustomerAuthErrorCode, string][])(
+    '%s has a literal name, a stable code and a prefixed message',
+    (error, name, code, message) => {
+      expect(error).toBeInstanceOf(CustomerAuthError);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.name).toBe(name);
+      expect(error.code).toBe(code);
+      expect(error.message).toBe(message);
+      expect(isCustomerAuthError(error)).toBe(true);
+      expect(isCustomerAuthError(error, code)).toBe(true);
+      expect(isCustomerAuthError(error, 'UNSUPPORTED_ENVIRONMENT')).toBe(false);
+    },
+  );
+
+  it('carries cause and context fields', () => {
+    const cause = new TypeError('Failed to fetch');
+    const response = new Response(null, { status: 401 });
+    expect(new TokenRequestError(0, cause)).toMatchObject({ status: 0, cause });
+    expect(new OriginNotAllowedError('https://evil.test').origin).toBe('https://evil.test');
+    expect(new UnauthorizedError(response).response).toBe(response);
+  });
+
+  it('the guard rejects look-alikes and works across copies of the package', async () => {
+    expect(isCustomerAuthError(new Error('x'))).toBe(false);
+    expect(isCustomerAuthError({ code: 'NOT_SIGNED_IN', name: 'NotSignedInError' })).toBe(false);
+    expect(isCustomerAuthError(null)).toBe(false);
+    expect(isCustomerAuthError('NOT_SIGNED_IN')).toBe(false);
+    // The built ESM bundle is another copy of every class: instanceof fails, the guard does not.
+    const bundle = '../../dist/index.js';
+    const built = (await import(bundle)) as typeof import('../../src/browser/index.js');
+    const foreign = new built.NotSignedInError();
+    expect(foreign).not.toBeInstanceOf(NotSignedInError);
+    expect(isCustomerAuthError(foreign, 'NOT_SIGNED_IN')).toBe(true);
+    expect(built.isCustomerAuthError(new NotSignedInError(), 'NOT_SIGNED_IN')).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomerAuthEventName } from '../../src/browser/index.js';
+import { newClient, setPageUrl } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+});
+afterEach(() => server.close());
+
+describe('on()', () => {
+  it('emits token with the unverified customer summary, and unsubscribes', async () => {
+    const auth = newClient({ allowedOrigins: [] });
+    const seen: unknown[] = [];
+    const off = auth.on('token', (detail) => seen.push(detail));
+    await auth.getToken();
+    off();
+    await auth.getToken({ force: true });
+    expect(seen).toEqual([
+      { customer: { id: 1, email: 'shopper1@example.com', groupId: '0', storeHash: 'abc123' } },
+    ]);
+  });
+
+  it('throws a TypeError for an unknown event or a listener that is not a function', () => {
+    const auth = newClient({ allowedOrigins: [] });
+    expect(() => auth.on('loguot' as CustomerAuthEventName, () => undefined)).toThrow(
+      'bc-customer-auth: invalid listener for loguot',
+    );
+    expect(() => auth.on('logout', 'nope' as unknown as () => void)).toThrow(TypeError);
+  });
+
+  it('lets methods be used without their object', async () => {
+    const { getToken, getCustomer, on, invalidate } = newClient({ allowedOrigins: [] });
+    const reasons: string[] = [];
+    on('invalidate', ({ reason }) => reasons.push(reason));
+    await getToken();
+    invalidate();
+    expect(getCustomer()?.id).toBe(1);
+    expect(reasons).toEqual(['invalidate']);
+  });
+});

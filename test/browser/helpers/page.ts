@@ -1,0 +1,64 @@
+import { afterEach } from 'vitest';
+import {
+  createCustomerAuth,
+  type CustomerAuthClient,
+  type CustomerAuthOptions,
+} from '../../../src/browser/index.js';
+import { CLIENT_ID } from './tokens.js';
+
+/** Moves the happy-dom page to `url` (the storefront origin, so the token request is same-origin). */
+export function setPageUrl(url: string): void {
+  (globalThis as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
+}
+
+export interface FakeClock {
+  wallMs: number;
+  monotonicMs: number;
+  readonly now: () => number;
+  readonly monotonicNow: () => number;
+  /** Advances both clocks. */
+  advance(ms: number): void;
+}
+
+export function fakeClock(): FakeClock {
+  const clock: FakeClock = {
+    wallMs: Date.UTC(2025, 0, 1),
+    monotonicMs: 1000,
+    now: () => clock.wallMs,
+    monotonicNow: () => clock.monotonicMs,
+    advance(ms) {
+      clock.wallMs += ms;
+      clock.monotonicMs += ms;
+    },
+  };
+  return clock;
+}
+
+const clients: CustomerAuthClient[] = [];
+
+/** Creates a client for tests (destroyed after each test) with the test client ID. */
+export function newClient(
+  options: Partial<CustomerAuthOptions> & Pick<CustomerAuthOptions, 'allowedOrigins'>,
+): CustomerAuthClient {
+  const client = createCustomerAuth({ appClientId: CLIENT_ID, ...options });
+  clients.push(client);
+  return client;
+}
+
+afterEach(() => {
+  clients.splice(0).forEach((client) => {
+    client.destroy();
+  });
+});
+
+/** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
+export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `condition()` holds (polling), or rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,48 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+
+export interface SocketConnection {
+  /** The request URL as it arrived on the wire (path and query). */
+  readonly url: string;
+  /** Resolves with the close code and reason the client sent. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+}
+
+export interface TestSocketServer {
+  readonly origin: string;
+  readonly connections: SocketConnection[];
+  /** Resolves when the next connection opens. */
+  nextConnection(): Promise<SocketConnection>;
+  close(): Promise<void>;
+}
+
+/** A real WebSocket server on loopback that records connection URLs and close frames. */
+export async function startSocketServer(): Promise<TestSocketServer> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  const connections: SocketConnection[] = [];
+  let waiting: ((connection: SocketConnection) => void)[] = [];
+  server.on('connection', (socket, request) => {
+    const connection: SocketConnection = {
+      url: request.url ?? '',
+      closed: new Promise((resolve) => {
+        socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+      }),
+    };
+    connections.push(connection);
+    const resolvers = waiting;
+    waiting = [];
+    resolvers.forEach((resolve) => resolve(connection));
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    connections,
+    nextConnection: () => new Promise((resolve) => waiting.push(resolve)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.clients.forEach((client) => client.terminate());
+        server.close(() => resolve());
+      }),
+  };
+}

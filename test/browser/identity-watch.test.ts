@@ -1,0 +1,327 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CustomerAuthClient, CustomerAuthEventMap } from '../../src/browser/index.js';
+import { newClient, setPageUrl, settle, until } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+  // Links are clicked in these tests; the page itself stays put.
+  document.addEventListener('click', preventNavigation);
+});
+afterEach(async () => {
+  document.removeEventListener('click', preventNavigation);
+  document.body.innerHTML = '';
+  await server.close();
+});
+
+function preventNavigation(event: Event) {
+  event.preventDefault();
+}
+
+/** Records every event a client emits, in order. */
+function record(client: CustomerAuthClient) {
+  const seen: [string, unknown][] = [];
+  for (const name of ['token', 'logout', 'customerchange', 'invalidate'] as const) {
+    client.on(name, (detail: CustomerAuthEventMap[typeof name]) => seen.push([name, detail]));
+  }
+  return seen;
+}
+
+const tab = (options: Parameters<typeof newClient>[0] = { allowedOrigins: [] }) =>
+  newClient(options);
+
+describe('logout links and navigations', () => {
+  it('a click on the logout link (or inside it) drops the token and emits logout', async () => {
+    document.body.innerHTML =
+      '<a id="other" href="/account.php">Account</a><a href="/login.php?action=logout#top"><span>Sign out</span></a>';
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    document.getElementById('other')?.click();
+    expect(seen).toEqual([]);
+    document.querySelector('span')?.click();
+    expect(seen).toEqual([
+      ['invalidate', { reason: 'logout' }],
+      ['logout', { previous: expect.objectContaining({ id: 1 }) }],
+    ]);
+    expect(auth.getCustomer()).toBeNull();
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('ignores a link that only looks similar, and honours logoutPath', async () => {
+    document.body.innerHTML =
+      '<a id="near" href="/login.php?action=logout2">x</a><a id="custom" href="/account/sign-out">y</a>';
+    const auth = tab({ allowedOrigins: [], logoutPath: '/account/sign-out' });
+    await auth.getToken();
+    const seen = record(auth);
+    document.getElementById('near')?.click();
+    expect(seen).toEqual([]);
+    document.getElementById('custom')?.click();
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+
+  it('a Navigation API navigate event to the logout URL signs out', async () => {
+    const navigation = new EventTarget();
+    vi.stubGlobal('navigation', navigation);
+    try {
+      const auth = tab();
+      await auth.getToken();
+      const seen = record(auth);
+      const navigate = (url: string) =>
+        navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url } }));
+      navigate(server.origin + '/cart.php');
+      expect(seen).toEqual([]);
+      navigate(server.origin + '/login.php?action=logout');
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('page lifecycle', () => {
+  it('pagehide drops the token; pageshow drops it only when restored from the back/forward cache', async () => {
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    expect(seen).toEqual([]);
+    window.dispatchEvent(new Event('pagehide'));
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    expect(seen).toEqual([
+      ['invalidate', { reason: 'pagehide' }],
+      ['invalidate', { reason: 'pageshow' }],
+    ]);
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+});
+
+describe('other tabs over BroadcastChannel', () => {
+  it('a logout seen in one tab signs the other out; the notice carries no token', async () => {
+    const notices: unknown[] = [];
+    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    try {
+      document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+      const first = tab();
+      const second = tab();
+      await first.getToken();
+      await second.getToken();
+      const seen = record(second);
+      document.querySelector('a')?.click();
+      // Both tabs watch this one document, so both saw the click; the second also gets the notice.
+      await until(() => notices.length == 2);
+      await settle();
+      expect(seen.filter(([name]) => name == 'logout')).toHaveLength(1);
+      expect(notices).toEqual(['c', 'c']);
+      for (const jwt of server.issued) expect(JSON.stringify(notices)).not.toContain(jwt);
+    } finally {
+      spy.close();
+    }
+  });
+
+  it('invalidate() in one tab drops the token in the other, without a logout', async () => {
+    const first = tab();
+    const second = tab();
+    await second.getToken();
+    const seen = record(second);
+    first.invalidate();
+    await until(() => seen.length == 1);
+    expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
+    expect(second.getCustomer()?.id).toBe(1);
+    await second.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('a switch seen in one tab (a token for another customer) reaches the other tab', async () => {
+    const first = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
+    const second = tab();
+    await first.getToken();
+    await second.getToken();
+    const seenFirst = record(first);
+    const seenSecond = record(second);
+    server.customerId = 2;
+    await first.getToken();
+    await until(() => seenSecond.length == 2);
+    expect(seenFirst).toEqual([
+      ['invalidate', { reason: 'customerchange' }],
+      [
+        'customerchange',
+        {
+          previous: expect.objectContaining({ id: 1 }),
+          current: expect.objectContaining({ id: 2 }),
+        },
+      ],
+      ['token', { customer: expect.objectContaining({ id: 2 }) }],
+    ]);
+    expect(seenSecond).toEqual([
+      ['invalidate', { reason: 'customerchange' }],
+      ['customerchange', { previous: expect.objectContaining({ id: 1 }), current: null }],
+    ]);
+    expect(second.getCustomer()).toBeNull();
+    await second.getToken();
+    expect(seenSecond.map(([name]) => name)).toEqual(['invalidate', 'customerchange', 'token']);
+  });
+
+  it('a logout followed by a sign-in as another shopper is a customer switch', async () => {
+    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
+    await auth.getToken();
+    const seen = record(auth);
+    server.customerId = null;
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    server.customerId = 2;
+    await auth.getToken();
+    expect(seen).toEqual([
+      ['invalidate', { reason: 'logout' }],
+      ['logout', { previous: expect.objectContaining({ id: 1 }) }],
+      ['invalidate', { reason: 'customerchange' }],
+      [
+        'customerchange',
+        {
+          previous: expect.objectContaining({ id: 1 }),
+          current: expect.objectContaining({ id: 2 }),
+        },
+      ],
+      ['token', { customer: expect.objectContaining({ id: 2 }) }],
+    ]);
+  });
+
+  it('the same shopper signing in again after a logout is not a switch', async () => {
+    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
+    await auth.getToken();
+    const seen = record(auth);
+    server.customerId = null;
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    server.customerId = 1;
+    await auth.getToken();
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout', 'token']);
+  });
+});
+
+describe('the page-load beacon', () => {
+  it('a page rendered for another customer makes a tab drop its token and emit customerchange', async () => {
+    const open = tab();
+    await open.getToken();
+    const seen = record(open);
+    tab({ allowedOrigins: [], customerId: 1 });
+    await settle();
+    expect(seen).toEqual([]);
+    tab({ allowedOrigins: [], customerId: '2' });
+    await until(() => seen.length == 2);
+    expect(seen).toEqual([
+      ['invalidate', { reason: 'customerchange' }],
+      ['customerchange', { previous: expect.objectContaining({ id: 1 }), current: null }],
+    ]);
+    await open.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it.each([[''], [null]])(
+    'a page rendered for a guest (customerId %j) signs the other tabs out',
+    async (guest) => {
+      const open = tab();
+      await open.getToken();
+      const seen = record(open);
+      tab({ allowedOrigins: [], customerId: guest });
+      await until(() => seen.length == 2);
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+    },
+  );
+
+  it('disowns a request in flight in a tab that does not know its shopper yet', async () => {
+    // The first request reached the server while shopper 1 was signed in; then they signed out.
+    const jwt = makeJwt(1);
+    server.tokenHandler = (_request, response) => {
+      if (server.tokenRequests.length > 1) response.writeHead(404);
+      response.end(server.tokenRequests.length > 1 ? '' : jwt);
+    };
+    const open = tab();
+    const seen = record(open);
+    const release = server.holdTokens();
+    const pending = open.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    tab({ allowedOrigins: [], customerId: '' });
+    await until(() => seen.length == 1);
+    release();
+    await expect(pending).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(open.getCustomer()).toBeNull();
+  });
+
+  it('sends nothing when the page did not say whom it was rendered for', async () => {
+    const notices: unknown[] = [];
+    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    try {
+      tab();
+      tab({ allowedOrigins: [], customerId: 42 });
+      await until(() => notices.length == 1);
+      await settle();
+      expect(notices).toEqual(['c42']);
+    } finally {
+      spy.close();
+    }
+  });
+});
+
+describe('the storage-event fallback', () => {
+  it('writes a nonce and the notice, removes it at once, and never a token', async () => {
+    const setItem = vi.spyOn(Storage.prototype, 'setItem');
+    const removeItem = vi.spyOn(Storage.prototype, 'removeItem');
+    try {
+      document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+      const auth = tab({ allowedOrigins: [], BroadcastChannel: null });
+      await auth.getToken();
+      document.querySelector('a')?.click();
+      auth.invalidate();
+      expect(setItem.mock.calls).toEqual([
+        ['bc-customer-auth:' + CLIENT_ID, expect.stringMatching(/^c 0\.\d+$/)],
+        ['bc-customer-auth:' + CLIENT_ID, expect.stringMatching(/^i 0\.\d+$/)],
+      ]);
+      expect(removeItem).toHaveBeenCalledTimes(2);
+      expect(localStorage.length).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a storage event from another tab signs this tab out', async () => {
+    const auth = tab({ allowedOrigins: [], BroadcastChannel: null });
+    await auth.getToken();
+    const seen = record(auth);
+    const key = 'bc-customer-auth:' + CLIENT_ID;
+    window.dispatchEvent(new StorageEvent('storage', { key: 'unrelated', newValue: 'c 0.5' }));
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: null }));
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: 'c1 0.25' }));
+    expect(seen).toEqual([]);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: 'c 0.75' }));
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+});
+
+describe('destroy', () => {
+  it('removes every listener and the channel, and is idempotent', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = tab();
+    const other = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    auth.destroy();
+    auth.destroy();
+    document.querySelector('a')?.click();
+    other.invalidate();
+    window.dispatchEvent(new Event('pagehide'));
+    await settle();
+    expect(seen).toEqual([]);
+    expect(() => {
+      auth.invalidate();
+    }).not.toThrow();
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'DESTROYED' });
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createCustomerAuth, type CustomerAuthOptions } from '../../src/browser/index.js';
+import { resolveOptions } from '../../src/browser/options.js';
+
+const valid = { appClientId: 'abc123', allowedOrigins: ['https://api.example.com'] };
+
+const createWith = (options: unknown) => () => createCustomerAuth(options as CustomerAuthOptions);
+
+describe('options', () => {
+  it.each([
+    ['appClientId', 'no options at all', undefined],
+    ['appClientId', 'missing', { appClientId: undefined }],
+    ['appClientId', 'empty', { appClientId: '' }],
+    ['appClientId', 'with a space', { appClientId: 'a b' }],
+    ['allowedOrigins', 'missing', { allowedOrigins: undefined }],
+    ['allowedOrigins', 'a string', { allowedOrigins: 'https://api.example.com' }],
+    ['allowedOrigins', 'with a path', { allowedOrigins: ['https://api.example.com/v1'] }],
+    ['allowedOrigins', 'with a query', { allowedOrigins: ['https://api.example.com?x=1'] }],
+    ['allowedOrigins', 'with credentials', { allowedOrigins: ['https://user@api.example.com'] }],
+    ['allowedOrigins', 'http on a public host', { allowedOrigins: ['http://api.example.com'] }],
+    ['allowedOrigins', 'a wildcard', { allowedOrigins: ['https://*.example.com'] }],
+    ['allowedOrigins', 'ws:', { allowedOrigins: ['wss://api.example.com'] }],
+    ['storefrontUrl', 'with a path', { storefrontUrl: 'https://store.example.com/shop' }],
+    ['storefrontUrl', 'http on a public host', { storefrontUrl: 'http://store.example.com' }],
+    ['maxTokenAgeMs', 'negative', { maxTokenAgeMs: -1 }],
+    ['maxTokenAgeMs', 'NaN', { maxTokenAgeMs: NaN }],
+    ['maxTokenAgeMs', 'a string', { maxTokenAgeMs: '5000' }],
+    ['customerId', 'negative', { customerId: -1 }],
+    ['customerId', 'a word', { customerId: 'guest' }],
+    ['customerId', 'a fraction', { customerId: 1.5 }],
+    ['logoutPath', 'not a path', { logoutPath: 'login.php?action=logout' }],
+    ['authHeaderName', 'empty', { authHeaderName: '' }],
+    ['authHeaderName', 'with a colon', { authHeaderName: 'X-Token:' }],
+    ['authScheme', 'with a space', { authScheme: 'Bearer x' }],
+    ['tokenQueryParam', 'empty', { tokenQueryParam: '' }],
+    ['getToken', 'a string', { getToken: 'token' }],
+    ['fetch', 'not a function', { fetch: {} }],
+    ['WebSocket', 'not a function', { WebSocket: 'ws' }],
+    ['EventSource', 'not a function', { EventSource: 1 }],
+    ['BroadcastChannel', 'not a function', { BroadcastChannel: 'x' }],
+    ['now', 'not a function', { now: 0 }],
+    ['monotonicNow', 'not a function', { monotonicNow: 0 }],
+  ])('throws a TypeError naming %s when it is %s', (name, _case, change) => {
+    const options = change === undefined ? undefined : { ...valid, ...change };
+    expect(createWith(options)).toThrow(TypeError);
+    expect(createWith(options)).toThrow('bc-customer-auth: invalid option ' + name);
+  });
+
+  it('accepts http only on loopback hosts, and normalises origins', () => {
+    const o = resolveOptions({
+      appClientId: 'abc',
+      allowedOrigins: [
+        'http://localhost:3001',
+        'http://127.0.0.1:8080/',
+        'http://[::1]:9000',
+        'HTTPS://API.Example.com:443',
+      ],
+    });
+    expect(o.allowedOrigins).toEqual([
+      'http://localhost:3001',
+      'http://127.0.0.1:8080',
+      'http://[::1]:9000',
+      'https://api.example.com',
+    ]);
+  });
+
+  it('applies the documented defaults', () => {
+    const o = resolveOptions(valid);
+    expect(o).toMatchObject({
+      maxTokenAgeMs: 5000,
+      logoutPath: '/login.php?action=logout',
+      authHeaderName: 'Authorization',
+      authScheme: 'Bearer',
+      tokenQueryParam: 'token',
+      now: Date.now,
+    });
+    expect(o.customerId).toBeUndefined();
+    expect(typeof o.fetch).toBe('function');
+    expect(typeof o.monotonicNow()).toBe('number');
+  });
+
+  it('clamps maxTokenAgeMs to 60000 and keeps 0', () => {
+    expect(resolveOptions({ ...valid, maxTokenAgeMs: 1e9 }).maxTokenAgeMs).toBe(60_000);
+    expect(resolveOptions({ ...valid, maxTokenAgeMs: Infinity }).maxTokenAgeMs).toBe(60_000);
+    expect(resolveOptions({ ...valid, maxTokenAgeMs: 0 }).maxTokenAgeMs).toBe(0);
+  });
+
+  it('reads customerId as a string: a number, "" or null for a guest, undefined when unknown', () => {
+    expect(resolveOptions({ ...valid, customerId: 42 }).customerId).toBe('42');
+    expect(resolveOptions({ ...valid, customerId: '7' }).customerId).toBe('7');
+    expect(resolveOptions({ ...valid, customerId: '' }).customerId).toBe('');
+    expect(resolveOptions({ ...valid, customerId: null }).customerId).toBe('');
+    expect(resolveOptions({ ...valid, customerId: undefined }).customerId).toBeUndefined();
+  });
+
+  it('keeps BroadcastChannel: null (the storage fallback) and does not mutate the caller’s object', () => {
+    const input = { ...valid, BroadcastChannel: null, authScheme: null as unknown as string };
+    const o = resolveOptions(input);
+    expect(o.BroadcastChannel).toBeNull();
+    expect(o.authScheme).toBe('Bearer');
+    expect(input.authScheme).toBeNull();
+  });
+});

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setPageUrl } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+import { CLIENT_ID } from './helpers/tokens.js';
+
+type Namespace = typeof import('../../src/browser/index.js');
+interface ScriptTagGlobals {
+  BcCustomerAuth?: Namespace;
+  bcAuthFetch?: typeof fetch;
+  bcAuthWebSocket?: unknown;
+  bcAuthEventSource?: unknown;
+}
+
+let server: TestServer;
+const globals = window as unknown as ScriptTagGlobals;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+  vi.resetModules();
+});
+afterEach(async () => {
+  try {
+    globals.BcCustomerAuth?.getDefaultClient().destroy();
+  } catch {
+    // Not configured.
+  }
+  delete globals.BcCustomerAuth;
+  delete globals.bcAuthFetch;
+  document.head.innerHTML = '';
+  Reflect.deleteProperty(document, 'currentScript');
+  await server.close();
+});
+
+/** Adds a script tag with data-* attributes, as a Stencil template would render it. */
+function addScript(attributes: Record<string, string>): HTMLScriptElement {
+  const script = document.createElement('script');
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  document.head.append(script);
+  return script;
+}
+
+describe('the script-tag entry', () => {
+  it('configures the default client from script[data-app-client-id] and defines the globals', async () => {
+    addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': `https://api.example.com, ${server.origin}`,
+      'data-max-token-age-ms': '0',
+      'data-auth-header-name': 'X-Customer-Jwt',
+      'data-auth-scheme': '',
+    });
+    const namespace = (await import('../../src/browser/script-tag.js')) as Namespace;
+    expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
+    expect(globals.bcAuthWebSocket).toBe(namespace.bcAuthWebSocket);
+    expect(globals.bcAuthEventSource).toBe(namespace.bcAuthEventSource);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    await globals.bcAuthFetch?.(server.origin + '/points');
+    const headers = new Headers(fetchSpy.mock.calls.at(-1)?.[1]?.headers);
+    expect(headers.get('X-Customer-Jwt')).toBe(server.issued[0]);
+    await namespace.getDefaultClient().getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+    namespace.getDefaultClient().destroy();
+    fetchSpy.mockRestore();
+  });
+
+  it('prefers document.currentScript, and leaves configuration to the page without data-app-client-id', async () => {
+    addScript({ 'data-app-client-id': 'other-app', 'data-allowed-origins': '' });
+    const current = addScript({});
+    Object.defineProperty(document, 'currentScript', { value: current, configurable: true });
+    const namespace = (await import('../../src/browser/script-tag.js')) as Namespace;
+    expect(() => namespace.getDefaultClient()).toThrow('not configured');
+  });
+
+  it('reports bad attributes with the option name', async () => {
+    addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': 'http://api.example.com',
+    });
+    await expect(import('../../src/browser/script-tag.js')).rejects.toThrow(
+      'bc-customer-auth: invalid option allowedOrigins',
+    );
+  });
+});
+
+describe('the built IIFE', () => {
+  it('runs as a classic script: window.BcCustomerAuth, the bcAuth* globals, and a real call', async () => {
+    const current = addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': server.origin,
+      'data-customer-id': '1',
+    });
+    Object.defineProperty(document, 'currentScript', { value: current, configurable: true });
+    const code = readFileSync('dist/bc-customer-auth.iife.js', 'utf8');
+    // Indirect eval runs the file at global scope, as a <script> element would.
+    (0, eval)(code);
+    const namespace = globals.BcCustomerAuth;
+    expect(Object.keys(namespace ?? {}).sort()).toEqual([
+      'CLOSE_CODE_CUSTOMER_CHANGE',
+      'CLOSE_CODE_LOGOUT',
+      'CustomerAuthError',
+      'InvalidTokenError',
+      'NotSignedInError',
+      'OriginNotAllowedError',
+      'TokenRequestError',
+      'UnauthorizedError',
+      'bcAuthEventSource',
+      'bcAuthFetch',
+      'bcAuthWebSocket',
+      'configure',
+      'createCustomerAuth',
+      'getDefaultClient',
+      'isCustomerAuthError',
+    ]);
+    const response = await globals.bcAuthFetch?.(server.origin + '/points');
+    expect(response?.status).toBe(200);
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    expect(namespace?.getDefaultClient().getCustomer()?.id).toBe(1);
+    const refused = await globals.bcAuthFetch?.('https://evil.test/').catch((e: unknown) => e);
+    expect(namespace?.isCustomerAuthError(refused, 'ORIGIN_NOT_ALLOWED')).toBe(true);
+  });
+});

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CustomerAuthClient } from '../../src/browser/index.js';
+import { newClient, setPageUrl, settle } from './helpers/page.js';
+import { startSocketServer, type TestSocketServer } from './helpers/socket-server.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+
+let server: TestServer;
+let sockets: TestSocketServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  sockets = await startSocketServer();
+  setPageUrl(server.origin + '/');
+  document.addEventListener('click', preventNavigation);
+});
+afterEach(async () => {
+  document.removeEventListener('click', preventNavigation);
+  vi.restoreAllMocks();
+  await sockets.close();
+  await server.close();
+});
+
+function preventNavigation(event: Event) {
+  event.preventDefault();
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+
+/** Every event detail a client emits. */
+function collect(client: CustomerAuthClient, into: unknown[]) {
+  for (const name of ['token', 'logout', 'customerchange', 'invalidate'] as const) {
+    client.on(name, (detail) => into.push(detail));
+  }
+}
+
+describe('a full session', () => {
+  it('leaves no token in storage, cookies, console output, error messages or event details', async () => {
+    const printed: unknown[] = [];
+    for (const method of CONSOLE_METHODS) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        printed.push(args);
+      });
+    }
+    const details: unknown[] = [];
+    const errors: unknown[] = [];
+    const attempt = async (call: () => Promise<unknown>) => {
+      await call().catch((error: unknown) => errors.push(error));
+    };
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const allowedOrigins = [server.origin, sockets.origin];
+    const tab = newClient({ allowedOrigins, customerId: 1, maxTokenAgeMs: 0 });
+    const fallbackTab = newClient({ allowedOrigins, BroadcastChannel: null, customerId: 1 });
+    collect(tab, details);
+    collect(fallbackTab, details);
+
+    await attempt(() => tab.fetch(server.origin + '/points'));
+    await attempt(() =>
+      fallbackTab.fetch(server.origin + '/points', { method: 'POST', body: 'x' }),
+    );
+    await attempt(() => tab.fetch('https://api.example.com.evil.test/points'));
+    await attempt(() => tab.webSocket(sockets.origin.replace('http', 'ws') + '/live'));
+    await attempt(() => fallbackTab.eventSource('https://evil.test/stream'));
+    server.apiHandler = (_request, response) => {
+      response.writeHead(401);
+      response.end();
+    };
+    await attempt(() => tab.fetch(server.origin + '/points'));
+    server.customerId = 2;
+    await attempt(() => tab.getToken());
+    fallbackTab.invalidate();
+    document.querySelector('a')?.click();
+    server.customerId = null;
+    await attempt(() => fallbackTab.getToken());
+    await attempt(() => tab.fetch(server.origin + '/points'));
+    tab.destroy();
+    await attempt(() => tab.getToken());
+    await settle();
+
+    expect(server.issued.length).toBeGreaterThanOrEqual(4);
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
+      'ORIGIN_NOT_ALLOWED',
+      'ORIGIN_NOT_ALLOWED',
+      'UNAUTHORIZED',
+      'NOT_SIGNED_IN',
+      'NOT_SIGNED_IN',
+      'DESTROYED',
+    ]);
+    const surfaces = {
+      localStorage: JSON.stringify({ ...localStorage }),
+      sessionStorage: JSON.stringify({ ...sessionStorage }),
+      cookie: document.cookie,
+      console: JSON.stringify(printed.map((args) => String(args))),
+      errors: errors.map((error) => `${String(error)} ${(error as Error).stack ?? ''}`).join('\n'),
+      details: JSON.stringify(details),
+    };
+    for (const jwt of server.issued) {
+      const signature = jwt.split('.')[2] ?? jwt;
+      for (const [surface, text] of Object.entries(surfaces)) {
+        expect(text.includes(signature), `a token reached ${surface}`).toBe(false);
+      }
+    }
+    // happy-dom has no IndexedDB; the SDK never touches it (the bundle has no such reference).
+    expect(typeof (globalThis as { indexedDB?: unknown }).indexedDB).toBe('undefined');
+  });
+});

@@ -1,0 +1,214 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NotSignedInError } from '../../src/browser/index.js';
+import { fakeClock, newClient, setPageUrl, until, type FakeClock } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+import { makeJwt } from './helpers/tokens.js';
+
+let server: TestServer;
+let clock: FakeClock;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/');
+  clock = fakeClock();
+});
+afterEach(() => server.close());
+
+const client = (maxTokenAgeMs?: number) =>
+  newClient({
+    allowedOrigins: [],
+    now: clock.now,
+    monotonicNow: clock.monotonicNow,
+    ...(maxTokenAgeMs === undefined ? {} : { maxTokenAgeMs }),
+  });
+
+describe('token cache: age', () => {
+  it('reuses the cached token within maxTokenAgeMs (default 5000) and fetches after', async () => {
+    const auth = client();
+    const first = await auth.getToken();
+    clock.advance(4999);
+    expect(await auth.getToken()).toBe(first);
+    expect(server.tokenRequests).toHaveLength(1);
+    clock.advance(1);
+    expect(await auth.getToken()).not.toBe(first);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('fetches for every call when maxTokenAgeMs is 0, yet shares one request between concurrent callers', async () => {
+    const auth = client(0);
+    await auth.getToken();
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+    const together = await Promise.all([auth.getToken(), auth.getToken(), auth.getToken()]);
+    expect(server.tokenRequests).toHaveLength(3);
+    expect(new Set(together).size).toBe(1);
+  });
+
+  it('treats maxTokenAgeMs above 60000 as 60000', async () => {
+    const auth = client(3_600_000);
+    const first = await auth.getToken();
+    clock.advance(59_999);
+    expect(await auth.getToken()).toBe(first);
+    clock.advance(1);
+    expect(await auth.getToken()).not.toBe(first);
+  });
+
+  it('fetches again when the wall clock is set back', async () => {
+    const auth = client();
+    const first = await auth.getToken();
+    clock.wallMs -= 60_000;
+    clock.monotonicMs += 1;
+    expect(await auth.getToken()).not.toBe(first);
+  });
+
+  it('fetches again after the laptop slept (wall clock moved, monotonic clock did not)', async () => {
+    const auth = client();
+    const first = await auth.getToken();
+    clock.wallMs += 8 * 3_600_000;
+    expect(await auth.getToken()).not.toBe(first);
+  });
+
+  it('fetches again when only the monotonic clock says the token is old', async () => {
+    const auth = client();
+    const first = await auth.getToken();
+    clock.monotonicMs += 5000;
+    expect(await auth.getToken()).not.toBe(first);
+  });
+
+  it('never reuses a token past its own lifetime (exp − iat) minus a 30 s margin', async () => {
+    const short = makeJwt(1, { iat: 1000, exp: 1040 });
+    server.tokenHandler = (_request, response) => {
+      response.end(short);
+    };
+    const auth = client(60_000);
+    await auth.getToken();
+    clock.advance(9_999);
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(1);
+    clock.advance(1);
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('counts age from receipt, not from exp against the local clock', async () => {
+    // The token "expired" years ago by this machine's clock; it is still fresh for maxTokenAgeMs.
+    clock.wallMs = Date.UTC(2040, 0, 1);
+    const auth = client();
+    const first = await auth.getToken();
+    clock.advance(1000);
+    expect(await auth.getToken()).toBe(first);
+    expect(server.tokenRequests).toHaveLength(1);
+  });
+});
+
+describe('token cache: single flight', () => {
+  it('shares one request between concurrent callers', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const callers = Array.from({ length: 10 }, () => auth.getToken());
+    await until(() => server.tokenRequests.length == 1);
+    release();
+    const tokens = await Promise.all(callers);
+    expect(server.tokenRequests).toHaveLength(1);
+    expect(new Set(tokens)).toEqual(new Set([server.issued[0]]));
+  });
+
+  it('force starts a new request that later callers share, and an older request cannot overwrite it', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const early = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    const forced = auth.getToken({ force: true });
+    const later = auth.getToken();
+    await until(() => server.tokenRequests.length == 2);
+    release();
+    const [earlyToken, forcedToken, laterToken] = await Promise.all([early, forced, later]);
+    expect(forcedToken).toBe(laterToken);
+    expect(earlyToken).not.toBe(forcedToken);
+    expect(await auth.getToken()).toBe(forcedToken);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('rejects only the caller whose signal aborted, with its reason; the others share the request', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const aborted = auth.getToken({ signal: controller.signal });
+    const patient = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    release();
+    await expect(patient).resolves.toBe(server.issued[0]);
+    expect(server.tokenRequests).toHaveLength(1);
+    // The shared request still filled the cache.
+    expect(await auth.getToken()).toBe(server.issued[0]);
+  });
+
+  it('rejects at once, without a request, when the signal has already aborted', async () => {
+    const auth = client();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(auth.getToken({ signal: controller.signal })).rejects.toBe(
+      controller.signal.reason,
+    );
+    expect(server.tokenRequests).toHaveLength(0);
+  });
+});
+
+describe('token cache: epoch guard', () => {
+  it('does not repopulate the cache from a request started before invalidate(); its callers ask again', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const pending = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    auth.invalidate();
+    release();
+    const token = await pending;
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(token).toBe(server.issued[1]);
+    expect(await auth.getToken()).toBe(server.issued[1]);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('never hands out the old shopper’s token when a logout and a new login land mid-request', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = client();
+    await auth.getToken();
+    clock.advance(10_000);
+    const release = server.holdTokens();
+    const pending = auth.getToken();
+    await until(() => server.tokenRequests.length == 2);
+    // The request already reached the server as shopper 1; then the shopper signs out and 2 signs in.
+    document.querySelector('a')?.click();
+    server.customerId = 2;
+    release();
+    await pending;
+    expect(auth.getCustomer()?.id).toBe(2);
+    expect(await pending).toBe(server.issued[2]);
+    expect(server.tokenRequests).toHaveLength(3);
+  });
+
+  it('gives a typed error when the shopper signed out mid-request', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const pending = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    auth.invalidate();
+    server.customerId = null;
+    release();
+    await expect(pending).rejects.toBeInstanceOf(NotSignedInError);
+  });
+
+  it('a 404 after a token emits logout and purges the cache', async () => {
+    const auth = client(0);
+    const logouts: unknown[] = [];
+    auth.on('logout', (detail) => logouts.push(detail));
+    await auth.getToken();
+    server.customerId = null;
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(logouts).toEqual([{ previous: expect.objectContaining({ id: 1 }) }]);
+    expect(auth.getCustomer()).toBeNull();
+  });
+});

@@ -1,0 +1,233 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  InvalidTokenError,
+  NotSignedInError,
+  TokenRequestError,
+  isCustomerAuthError,
+} from '../../src/browser/index.js';
+import { parseToken } from '../../src/browser/token-source.js';
+import { newClient, setPageUrl } from './helpers/page.js';
+import { startServer, type TestServer } from './helpers/storefront.js';
+import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+  setPageUrl(server.origin + '/account.php');
+});
+afterEach(() => server.close());
+
+const answerWith =
+  (status: number, body: string, type = 'text/plain') =>
+  (_request: unknown, response: import('node:http').ServerResponse) => {
+    response.writeHead(status, { 'content-type': type });
+    response.end(body);
+  };
+
+describe('the token request', () => {
+  it('asks the page origin for /customer/current.jwt with the client ID, cookies and Accept', async () => {
+    document.cookie = 'SHOP_SESSION_TOKEN=session-1';
+    const fetchSpy = vi.fn(fetch);
+    const client = newClient({ allowedOrigins: [], fetch: fetchSpy });
+    const token = await client.getToken();
+    expect(token).toBe(server.issued[0]);
+    expect(server.tokenRequests).toHaveLength(1);
+    const [wire] = server.tokenRequests;
+    expect(wire?.path).toBe('/customer/current.jwt?app_client_id=' + CLIENT_ID);
+    expect(wire?.cookie).toContain('SHOP_SESSION_TOKEN=session-1');
+    expect(wire?.accept).toBe('application/json');
+    const init = fetchSpy.mock.calls[0]?.[1];
+    expect(init).toMatchObject({
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'manual',
+    });
+  });
+
+  it('asks a cross-origin storefrontUrl with credentials included', async () => {
+    const fetchSpy = vi.fn(async () => new Response(makeJwt(1)));
+    const client = newClient({
+      allowedOrigins: [],
+      storefrontUrl: 'https://store-abc123.mybigcommerce.com',
+      fetch: fetchSpy,
+    });
+    await client.getToken();
+    const [url, init] = fetchSpy.mock.calls[0] as unknown as [URL, RequestInit];
+    expect(String(url)).toBe(
+      'https://store-abc123.mybigcommerce.com/customer/current.jwt?app_client_id=' + CLIENT_ID,
+    );
+    expect(init.credentials).toBe('include');
+  });
+
+  it.each([
+    ['JSON { token }', (jwt: string) => JSON.stringify({ token: jwt }), 'application/json'],
+    ['plain text', (jwt: string) => jwt, 'text/plain'],
+    ['plain text with a trailing newline', (jwt: string) => jwt + '\n', 'text/plain'],
+    [
+      'JSON with surrounding whitespace',
+      (jwt: string) => ` {"token":" ${jwt} "}\r\n`,
+      'application/json',
+    ],
+  ])('accepts %s', async (_name, format, type) => {
+    const jwt = makeJwt(7);
+    server.tokenHandler = answerWith(200, format(jwt), type);
+    const client = newClient({ allowedOrigins: [] });
+    await expect(client.getToken()).resolves.toBe(jwt);
+    expect(client.getCustomer()).toEqual({
+      id: 7,
+      email: 'shopper7@example.com',
+      groupId: '0',
+      storeHash: 'abc123',
+    });
+  });
+
+  it('treats 404 as not signed in', async () => {
+    server.customerId = null;
+    const client = newClient({ allowedOrigins: [] });
+    const error = await client.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotSignedInError);
+    expect(error).toMatchObject({ code: 'NOT_SIGNED_IN', name: 'NotSignedInError' });
+    expect(client.getCustomer()).toBeNull();
+  });
+
+  it.each([500, 401, 403, 204])(
+    'fails with TOKEN_REQUEST_FAILED and the status on %i',
+    async (status) => {
+      server.tokenHandler = answerWith(status, status == 204 ? '' : 'nope');
+      const error = await newClient({ allowedOrigins: [] })
+        .getToken()
+        .catch((e: unknown) => e);
+      if (status == 204) {
+        // 204 is a 2xx with no body: not a JWT.
+        expect(error).toBeInstanceOf(InvalidTokenError);
+        return;
+      }
+      expect(error).toBeInstanceOf(TokenRequestError);
+      expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status });
+    },
+  );
+
+  it('never takes a redirect as a token, and does not follow it', async () => {
+    server.tokenHandler = (request, response) => {
+      if (request.url?.includes('followed')) return answerWith(200, makeJwt(2))(request, response);
+      response.writeHead(302, { location: '/customer/current.jwt?followed=1' });
+      response.end();
+    };
+    const error = await newClient({ allowedOrigins: [] })
+      .getToken()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 302 });
+    expect(server.tokenRequests.map((r) => r.path)).not.toContain(
+      '/customer/current.jwt?followed=1',
+    );
+  });
+
+  it('refuses a response that a redirect-following fetch produced', async () => {
+    const followed = new Response(makeJwt(1));
+    Object.defineProperty(followed, 'redirected', { value: true });
+    const client = newClient({ allowedOrigins: [], fetch: async () => followed });
+    await expect(client.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED' });
+  });
+
+  it('reports a network failure as TOKEN_REQUEST_FAILED with status 0 and the cause', async () => {
+    const cause = new TypeError('Failed to fetch');
+    const client = newClient({
+      allowedOrigins: [],
+      fetch: () => Promise.reject(cause),
+    });
+    const error = await client.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 0, cause });
+  });
+
+  it.each([
+    ['an HTML page', '<!doctype html><html><body>Sign in</body></html>', 'text/html'],
+    ['JSON without a token', '{"errors":["nope"]}', 'application/json'],
+    ['JSON with a non-string token', '{"token":42}', 'application/json'],
+    ['two segments', 'abc.def', 'text/plain'],
+    ['a JWT-shaped string that is not base64 JSON', 'abc.def.ghi', 'text/plain'],
+    ['an empty body', '', 'text/plain'],
+  ])('rejects %s with INVALID_TOKEN', async (_name, body, type) => {
+    server.tokenHandler = answerWith(200, body, type);
+    const error = await newClient({ allowedOrigins: [] })
+      .getToken()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(isCustomerAuthError(error, 'INVALID_TOKEN')).toBe(true);
+  });
+});
+
+describe('parseToken', () => {
+  it.each([
+    ['aud', { aud: 'another-app' }],
+    ['aud', { aud: undefined }],
+    ['aud', { application_id: 'another-app' }],
+    ['operation', { operation: 'something_else' }],
+    ['customer', { customer: undefined }],
+    ['customer', { customer: { id: '1', email: 'a@example.com', group_id: '0' } }],
+  ])(
+    'rejects a wrong %s claim with INVALID_TOKEN, without quoting the token',
+    (problem, claims) => {
+      const jwt = makeJwt(1, claims);
+      let error: unknown;
+      try {
+        parseToken(jwt, CLIENT_ID);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidTokenError);
+      expect(error).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect((error as Error).message).toBe('bc-customer-auth: invalid token: ' + problem);
+      expect((error as Error).message).not.toContain(jwt.split('.')[1]);
+    },
+  );
+
+  it('reads the lifetime from exp − iat', () => {
+    const [, , lifetimeMs] = parseToken(makeJwt(1, { iat: 100, exp: 1000 }), CLIENT_ID);
+    expect(lifetimeMs).toBe(900_000);
+  });
+});
+
+describe('the getToken option', () => {
+  it('replaces the request and is used as is', async () => {
+    const jwt = makeJwt(3);
+    const getToken = vi.fn(async () => jwt + '\n');
+    const client = newClient({ allowedOrigins: [], getToken });
+    await expect(client.getToken()).resolves.toBe(jwt);
+    expect(getToken).toHaveBeenCalledWith(expect.any(AbortSignal));
+    expect(server.tokenRequests).toHaveLength(0);
+  });
+
+  it('returning null means not signed in', async () => {
+    const client = newClient({ allowedOrigins: [], getToken: async () => null });
+    await expect(client.getToken()).rejects.toBeInstanceOf(NotSignedInError);
+  });
+
+  it('throwing becomes TOKEN_REQUEST_FAILED with the cause; a CustomerAuthError passes through', async () => {
+    const cause = new Error('backend down');
+    const failing = newClient({ allowedOrigins: [], getToken: () => Promise.reject(cause) });
+    await expect(failing.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', cause });
+    const guest = newClient({
+      allowedOrigins: [],
+      getToken: () => Promise.reject(new NotSignedInError()),
+    });
+    await expect(guest.getToken()).rejects.toBeInstanceOf(NotSignedInError);
+  });
+
+  it('receives a signal that aborts when the client is destroyed', async () => {
+    let seen: AbortSignal | undefined;
+    const client = newClient({
+      allowedOrigins: [],
+      getToken: (signal) => {
+        seen = signal;
+        return new Promise<string>(() => undefined);
+      },
+    });
+    const pending = client.getToken();
+    client.destroy();
+    await expect(pending).rejects.toMatchObject({ code: 'DESTROYED' });
+    expect(seen?.aborted).toBe(true);
+  });
+});
