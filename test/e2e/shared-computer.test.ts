@@ -41,11 +41,12 @@ describeInChromium(
       const { demo } = store;
       const tabA = await shopper1InTabA();
       const socketA = demo.api.sockets.at(-1)!;
-      const switchedAt = lastSeq(demo.api.requests);
 
+      // Tab B opens as shopper 1 (its own calls carry shopper 1's token), then logs out.
       const tabB = (await openWatchedPage(store.context)).page;
       await tabB.goto(demo.storefront.url);
       await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
+      const switchedAt = lastSeq(demo.api.requests);
       await signInThroughForm(tabB, demo.storefront.origin, SHOPPER_2.email, SHOPPER_2.password);
 
       await expect.poll(() => socketA.closedAt).toBeDefined();
