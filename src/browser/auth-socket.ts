@@ -42,7 +42,7 @@ interface Closable {
  * check as `fetch` (`ws:`/`wss:` count as `http:`/`https:`), and tracks them for `closeAll`. @internal
  */
 export function createSocketOpener(
-  o: ResolvedOptions,
+  options: ResolvedOptions,
   getToken: TokenGetter,
 ): [
   webSocket: OpenWebSocket,
@@ -54,16 +54,17 @@ export function createSocketOpener(
     input: string | URL,
     signal: AbortSignal | null | undefined,
     socket: boolean,
-    create: (href: string) => T,
+    Transport: new (href: string, init?: never) => T,
+    init?: unknown,
   ): Promise<T> => {
-    const url = allowUrl(o.allowedOrigins, input, socket);
+    const url = allowUrl(options.allowedOrigins, input, socket);
     const wire = new URL(url);
     if (socket) wire.protocol = wire.protocol.replace('http', 'ws');
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';
-    wire.searchParams.set(o.tokenQueryParam, await getToken(signal));
-    const opened = create(wire.href);
+    wire.searchParams.set(options.tokenQueryParam, await getToken(signal));
+    const opened = new Transport(wire.href, init as never);
     // What the page (and its error reporting) reads back is the URL without the token.
     Object.defineProperty(opened, 'url', { value: url.href });
     for (const item of open) if (item.readyState > 1) open.delete(item);
@@ -71,15 +72,17 @@ export function createSocketOpener(
     return opened;
   };
   return [
-    (url, protocols, options) =>
+    // Read from globalThis: a missing constructor must not throw before the origin check does.
+    (url, protocols, socketOptions) =>
       connect(
         url,
-        options?.signal,
+        socketOptions?.signal,
         true,
-        (href) => new (o.WebSocket ?? WebSocket)(href, protocols),
+        options.WebSocket ?? globalThis.WebSocket,
+        protocols,
       ),
     (url, init) =>
-      connect(url, init?.signal, false, (href) => new (o.EventSource ?? EventSource)(href, init)),
+      connect(url, init?.signal, false, options.EventSource ?? globalThis.EventSource, init),
     (code, reason) => {
       open.forEach((item) => {
         item.close(code, reason);

@@ -65,7 +65,7 @@ export interface CustomerAuthClient {
  */
 export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthClient {
   if (typeof document == 'undefined') throw new CustomerAuthError('UNSUPPORTED_ENVIRONMENT');
-  const o = resolveOptions(options);
+  const resolved = resolveOptions(options);
   const lifetime = new AbortController();
   const { signal } = lifetime;
   const [on, emit] = createEmitter(signal);
@@ -87,7 +87,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     if (!signedOut) lastSeen = current;
     bump(reason);
     if (previous) {
-      closeSockets(current === undefined ? CLOSE_CODE_LOGOUT : CLOSE_CODE_CUSTOMER_CHANGE, reason);
+      closeSockets(signedOut ? CLOSE_CODE_LOGOUT : CLOSE_CODE_CUSTOMER_CHANGE, reason);
       emit(reason, { previous, current });
     }
   };
@@ -97,7 +97,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   };
 
   const [getCached, clearCache] = createTokenCache(
-    createTokenSource(o, signal),
+    createTokenSource(resolved, signal),
     ([, current]) => {
       if (lastSeen && (lastSeen.id !== current.id || lastSeen.storeHash !== current.storeHash)) {
         change(current);
@@ -109,15 +109,15 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     (error) => {
       if (customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
     },
-    o,
+    resolved,
   );
   const getToken = async (callerSignal?: AbortSignal | null, force?: boolean) => {
     signal.throwIfAborted();
     return (await getCached(callerSignal, force))[0];
   };
-  const [webSocket, eventSource, closeSockets] = createSocketOpener(o, getToken);
+  const [webSocket, eventSource, closeSockets] = createSocketOpener(resolved, getToken);
   const post = watchIdentity(
-    o,
+    resolved,
     signal,
     (local) => {
       if (local == 'logout') signOut();
@@ -130,10 +130,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     },
   );
   // The page-load beacon: tell the other tabs whom this page was rendered for.
-  if (o.customerId !== undefined) post('c' + o.customerId);
+  if (resolved.customerId !== undefined) post(`c${resolved.customerId ?? ''}`);
 
   return {
-    fetch: createAuthFetch(o, getToken),
+    fetch: createAuthFetch(resolved, getToken),
     webSocket,
     eventSource,
     getToken: (options) => getToken(options?.signal, options?.force),

@@ -142,6 +142,8 @@ export function isCustomerAuthError(
   value: unknown,
   code?: CustomerAuthErrorCode,
 ): value is CustomerAuthError {
-  const error = value as Partial<CustomerAuthError> | null | undefined;
-  return error?.[BRAND] === true && (code === undefined || error.code === code);
+  return (
+    (value as Partial<CustomerAuthError> | null | undefined)?.[BRAND] === true &&
+    (code === undefined || (value as CustomerAuthError).code === code)
+  );
 }

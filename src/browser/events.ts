@@ -1,3 +1,4 @@
+import { listen } from './listen.js';
 import type { CustomerSummary } from './token-source.js';
 
 /**
@@ -58,10 +59,7 @@ export function createEmitter(signal: AbortSignal): [on: Subscribe, emit: Emit] 
       const handler = (event: Event) => {
         listener((event as CustomEvent<CustomerAuthEventMap[typeof name]>).detail);
       };
-      target.addEventListener(name, handler, { signal });
-      return () => {
-        target.removeEventListener(name, handler);
-      };
+      return listen(target, name, signal, handler);
     },
     (name, detail) => {
       target.dispatchEvent(new CustomEvent(name, { detail }));

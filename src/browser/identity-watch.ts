@@ -1,3 +1,4 @@
+import { listen } from './listen.js';
 import type { ResolvedOptions } from './options.js';
 
 /** A signal seen in this page. @internal */
@@ -8,66 +9,81 @@ interface NavigateEventLike extends Event {
 }
 
 /**
- * Watches clicks and navigations to the logout URL, the page lifecycle and the other tabs (a
- * `BroadcastChannel` named after the client ID, or `storage` events where it is missing) until
- * `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop tokens) or
+ * Connects to the other tabs: a `BroadcastChannel` named after the client ID, or `storage` events
+ * where it is missing. Returns `post`; a destroyed client posts nothing.
+ */
+function connectTabs(
+  options: ResolvedOptions,
+  signal: AbortSignal,
+  onNotice: (notice: string) => void,
+): (notice: string) => void {
+  const key = 'bc-customer-auth:' + options.appClientId;
+  const Channel =
+    options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel;
+  const channel = Channel && new Channel(key);
+  // A storage-event notice carries a random nonce after a space, so a repeated notice still fires.
+  const receive = (notice: unknown) => {
+    if (typeof notice == 'string') onNotice(notice.replace(/ .*/, ''));
+  };
+  if (channel) {
+    listen(channel, 'message', signal, (event: MessageEvent) => {
+      receive(event.data);
+    });
+    listen(signal, 'abort', undefined, () => {
+      channel.close();
+    });
+  } else {
+    listen(window, 'storage', signal, (event: StorageEvent) => {
+      if (event.key == key) receive(event.newValue);
+    });
+  }
+  return (notice) => {
+    try {
+      signal.throwIfAborted();
+      if (channel) {
+        channel.postMessage(notice);
+      } else {
+        // Written and removed at once: the other tabs get a storage event, nothing stays behind.
+        localStorage.setItem(key, notice + ' ' + String(Math.random()));
+        localStorage.removeItem(key);
+      }
+    } catch {
+      // Destroyed, or storage is disabled: no cross-tab notice.
+    }
+  };
+}
+
+/**
+ * Watches clicks and navigations to the logout URL, the page lifecycle and (see `connectTabs`) the
+ * other tabs until `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop tokens) or
  * `'c' + customerId` (the current shopper; `'c'` alone for a guest) — never a token. @internal
  */
 export function watchIdentity(
-  o: ResolvedOptions,
+  options: ResolvedOptions,
   signal: AbortSignal,
   onSignal: (local: LocalSignal) => void,
   onNotice: (notice: string) => void,
 ): (notice: string) => void {
-  const key = 'bc-customer-auth:' + o.appClientId;
-  const logoutUrl = new URL(o.logoutPath, o.storefrontUrl ?? location.href).href;
-  const listen = (target: EventTarget, type: string, listener: (event: never) => void) => {
-    target.addEventListener(type, listener as EventListener, { capture: true, signal });
-  };
+  const logoutUrl = new URL(options.logoutPath, options.storefrontUrl ?? location.href).href;
   const checkLogout = (href: unknown) => {
     if (String(href).split('#')[0] == logoutUrl) onSignal('logout');
   };
-  listen(document, 'click', (event: MouseEvent) => {
+  listen(document, 'click', signal, (event: MouseEvent) => {
     checkLogout((event.target as Partial<Element> | null)?.closest?.('a')?.href);
   });
-  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
-  if (navigation) {
-    listen(navigation, 'navigate', (event: NavigateEventLike) => {
+  listen(
+    (globalThis as { navigation?: EventTarget }).navigation,
+    'navigate',
+    signal,
+    (event: NavigateEventLike) => {
       checkLogout(event.destination.url);
-    });
-  }
-  listen(window, 'pagehide', () => {
+    },
+  );
+  listen(window, 'pagehide', signal, () => {
     onSignal('pagehide');
   });
-  listen(window, 'pageshow', (event: PageTransitionEvent) => {
+  listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
     if (event.persisted) onSignal('pageshow');
   });
-
-  const Channel =
-    o.BroadcastChannel === undefined ? globalThis.BroadcastChannel : o.BroadcastChannel;
-  if (Channel) {
-    const channel = new Channel(key);
-    listen(channel, 'message', (event: MessageEvent) => {
-      if (typeof event.data == 'string') onNotice(event.data);
-    });
-    signal.addEventListener('abort', () => {
-      channel.close();
-    });
-    return (notice) => {
-      if (!signal.aborted) channel.postMessage(notice);
-    };
-  }
-  // Fallback: a storage event in the other tabs. The value is the notice and a random nonce (so a
-  // repeated notice still fires), removed at once.
-  listen(window, 'storage', (event: StorageEvent) => {
-    if (event.key == key && event.newValue) onNotice(event.newValue.replace(/ .*/, ''));
-  });
-  return (notice) => {
-    try {
-      localStorage.setItem(key, notice + ' ' + String(Math.random()));
-      localStorage.removeItem(key);
-    } catch {
-      // Storage disabled: no cross-tab notices.
-    }
-  };
+  return connectTabs(options, signal, onNotice);
 }

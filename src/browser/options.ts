@@ -54,7 +54,11 @@ export interface CustomerAuthOptions {
   authScheme?: string | undefined;
   /** Query parameter that carries the token for WebSockets and event sources. @default 'token' */
   tokenQueryParam?: string | undefined;
-  /** `fetch` to use for the token and API requests. @default globalThis.fetch */
+  /**
+   * `fetch` to use for the token request (called with a URL and an init) and API requests (called
+   * with one `Request` per attempt).
+   * @default globalThis.fetch
+   */
   fetch?: typeof fetch | undefined;
   /** `WebSocket` constructor. @default globalThis.WebSocket */
   WebSocket?: typeof WebSocket | undefined;
@@ -80,8 +84,11 @@ const optional =
     value == null || rule(value as never);
 const isFunction = optional((value: unknown) => typeof value == 'function');
 
-// Every option: its check and its default (applied first); a failed check throws a TypeError naming it.
-const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
+/**
+ * Every option: its check and its default (applied first); a failed check throws a TypeError
+ * naming it. @internal
+ */
+export const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
   appClientId: [isName],
   allowedOrigins: [(value: unknown) => Array.isArray(value) && value.every(toOrigin)],
   storefrontUrl: [optional(toOrigin)],
@@ -110,26 +117,24 @@ type Defaulted =
   | 'now'
   | 'monotonicNow';
 
-/** Options after validation, with defaults applied. @internal */
-export type ResolvedOptions = Omit<CustomerAuthOptions, Defaulted | 'customerId'> & {
+/**
+ * Options after validation, with defaults applied and `allowedOrigins` normalised. `maxTokenAgeMs`
+ * is not clamped yet (the token cache does it) and `customerId` is as given. @internal
+ */
+export type ResolvedOptions = Omit<CustomerAuthOptions, Defaulted> & {
   [K in Defaulted]-?: NonNullable<CustomerAuthOptions[K]>;
-} & {
-  /** `undefined` (unknown), `''` (guest) or the decimal customer ID. */
-  customerId?: string;
 };
-
-const MAX_TOKEN_AGE_MS = 60_000;
 
 /** Validates options, naming the first bad one in a `TypeError`, and applies defaults. @internal */
 export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
-  const o = { ...options } as Record<string, unknown> & ResolvedOptions;
+  const resolved = { ...options } as Record<string, unknown> & ResolvedOptions;
   for (const [name, [valid, fallback]] of Object.entries(OPTIONS)) {
     // A `null` stays `null` where there is no default (a guest's customerId, no BroadcastChannel).
-    if (fallback !== undefined) o[name] ??= fallback;
-    if (!valid(o[name] as never)) throw new TypeError('bc-customer-auth: invalid option ' + name);
+    if (fallback !== undefined) resolved[name] ??= fallback;
+    if (!valid(resolved[name] as never)) {
+      throw new TypeError('bc-customer-auth: invalid option ' + name);
+    }
   }
-  o.allowedOrigins = o.allowedOrigins.map(toOrigin) as string[];
-  o.maxTokenAgeMs = Math.min(o.maxTokenAgeMs, MAX_TOKEN_AGE_MS);
-  if (options.customerId !== undefined) o.customerId = String(options.customerId ?? '');
-  return o;
+  resolved.allowedOrigins = resolved.allowedOrigins.map(toOrigin) as string[];
+  return resolved;
 }

@@ -1,5 +1,5 @@
 import { configure } from './default-client.js';
-import type { CustomerAuthOptions } from './options.js';
+import { OPTIONS, type CustomerAuthOptions } from './options.js';
 
 /**
  * Configures the default client from the running script tag's `data-*` attributes (named like the
@@ -8,20 +8,16 @@ import type { CustomerAuthOptions } from './options.js';
  * `data-app-client-id`, the page calls `configure()` itself. @internal
  */
 export function configureFromScriptTag(): void {
-  const script = document.currentScript ?? document.querySelector('script[data-app-client-id]');
-  const data: Record<string, string> = {};
-  // Read from the attributes rather than `dataset`, whose enumeration some DOMs get wrong for
-  // empty values such as a guest's data-customer-id="".
-  for (const { name, value } of script?.attributes ?? []) {
-    if (name.startsWith('data-')) {
-      data[name.slice(5).replace(/-(.)/g, (_, letter: string) => letter.toUpperCase())] = value;
-    }
-  }
+  const script = (document.currentScript ??
+    document.querySelector('script[data-app-client-id]')) as HTMLElement | null;
+  const data: Record<string, string | undefined> = {};
+  // Each option by name, so that an empty value (a guest's data-customer-id="") is read as such.
+  for (const name in OPTIONS) data[name] = script?.dataset[name];
   const { appClientId, allowedOrigins, maxTokenAgeMs } = data;
   if (appClientId === undefined) return;
   configure({
     ...data,
-    allowedOrigins: (allowedOrigins ?? '').split(/[\s,]+/).filter(Boolean),
+    allowedOrigins: allowedOrigins?.match(/[^\s,]+/g) ?? [],
     maxTokenAgeMs: maxTokenAgeMs && +maxTokenAgeMs,
   } as unknown as CustomerAuthOptions);
 }

@@ -1,8 +1,9 @@
 // The script-tag (IIFE) entry: everything the ESM entry exports becomes `window.BcCustomerAuth`.
 import { bcAuthEventSource, bcAuthFetch, bcAuthWebSocket } from './default-client.js';
+import * as namespace from './index.js';
 import { configureFromScriptTag } from './script-config.js';
-
-export * from './index.js';
 
 Object.assign(window, { bcAuthFetch, bcAuthWebSocket, bcAuthEventSource });
 configureFromScriptTag();
+
+export default namespace;

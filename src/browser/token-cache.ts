@@ -10,6 +10,8 @@ export type CachedTokenGetter = (
 
 // A token is never reused this close to the end of its own lifetime (`exp − iat`).
 const LIFETIME_MARGIN_MS = 30_000;
+// `maxTokenAgeMs` above this counts as this.
+const MAX_TOKEN_AGE_MS = 60_000;
 
 /**
  * An in-memory, single-flight token cache with an epoch guard. `onToken` sees every token that
@@ -32,10 +34,9 @@ export function createTokenCache(
 
   // Fresh only while both clocks agree: survives wall-clock changes and sleeping laptops.
   const isFresh = (token: ReceivedToken) => {
-    const ttl = Math.min(maxTokenAgeMs, token[2] - LIFETIME_MARGIN_MS);
-    const wallAge = now() - receivedWallMs;
-    const monotonicAge = monotonicNow() - receivedMonotonicMs;
-    return wallAge >= 0 && monotonicAge >= 0 && wallAge < ttl && monotonicAge < ttl;
+    const ttl = Math.min(maxTokenAgeMs, MAX_TOKEN_AGE_MS, token[2] - LIFETIME_MARGIN_MS);
+    const ages = [now() - receivedWallMs, monotonicNow() - receivedMonotonicMs];
+    return ages.every((age) => age >= 0 && age < ttl);
   };
 
   const start = () => {

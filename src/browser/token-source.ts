@@ -32,8 +32,9 @@ interface CurrentCustomerClaims {
   operation?: unknown;
   customer?: { id?: unknown; email: string; group_id: string };
   store_hash: string;
-  iat?: unknown;
-  exp?: unknown;
+  // `-` reads a missing or odd value as NaN, which no freshness check passes.
+  iat: number;
+  exp: number;
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -70,7 +71,7 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
       groupId: customer.group_id,
       storeHash: claims.store_hash,
     },
-    (Number(claims.exp) - Number(claims.iat)) * 1000,
+    (claims.exp - claims.iat) * 1000,
   ];
 }
 
@@ -80,14 +81,14 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
  * destroyed. @internal
  */
 export function createTokenSource(
-  o: ResolvedOptions,
+  options: ResolvedOptions,
   signal: AbortSignal,
 ): () => Promise<ReceivedToken> {
   const request = async (): Promise<unknown> => {
-    if (o.getToken) return o.getToken(signal);
-    const url = '/customer/current.jwt?app_client_id=' + o.appClientId;
-    const response = await o.fetch(new URL(url, o.storefrontUrl ?? location.href), {
-      credentials: o.storefrontUrl ? 'include' : 'same-origin',
+    if (options.getToken) return options.getToken(signal);
+    const url = '/customer/current.jwt?app_client_id=' + options.appClientId;
+    const response = await options.fetch(new URL(url, options.storefrontUrl ?? location.href), {
+      credentials: options.storefrontUrl ? 'include' : 'same-origin',
       cache: 'no-store',
       redirect: 'manual',
       headers: { Accept: 'application/json' },
@@ -98,19 +99,19 @@ export function createTokenSource(
     if (!response.ok || response.redirected) throw new TokenRequestError(response.status);
     return response.text();
   };
-  return async () => {
-    let body;
-    try {
-      // Raced, so a getToken that ignores the signal cannot hold callers after destroy().
-      body = await raceAbort(request(), signal);
-    } catch (error) {
-      throw signal.aborted
-        ? signal.reason
-        : isCustomerAuthError(error)
-          ? error
-          : new TokenRequestError(0, error);
-    }
-    if (body === null) throw new NotSignedInError();
-    return parseToken(body, o.appClientId);
-  };
+  return () =>
+    // Raced, so a getToken that ignores the signal cannot hold callers after destroy().
+    raceAbort(request(), signal).then(
+      (body) => {
+        if (body === null) throw new NotSignedInError();
+        return parseToken(body, options.appClientId);
+      },
+      (error: unknown) => {
+        throw signal.aborted
+          ? signal.reason
+          : isCustomerAuthError(error)
+            ? error
+            : new TokenRequestError(0, error);
+      },
+    );
 }

@@ -11,6 +11,10 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
+/** The API calls an injected fetch received: each one a Request (the token request is not one). */
+const apiCalls = (fetchSpy: { mock: { calls: unknown[][] } }) =>
+  fetchSpy.mock.calls.map(([input]) => input).filter((input) => input instanceof Request);
+
 const always401 = (_request: unknown, response: import('node:http').ServerResponse) => {
   response.writeHead(401, { 'content-type': 'application/json' });
   response.end('{"error":"unauthorized"}');
@@ -43,9 +47,10 @@ describe('client.fetch', () => {
       fetch: fetchSpy,
     });
     await spied.fetch('points', { headers: { 'X-Trace': 't2' } });
-    const headers = new Headers(fetchSpy.mock.calls.at(-1)?.[1]?.headers);
-    expect(headers.get('X-Customer-Token')).toBe(server.issued.at(-1));
-    expect(headers.get('X-Trace')).toBe('t2');
+    const [sent] = apiCalls(fetchSpy);
+    expect(sent?.url).toBe(server.origin + '/points');
+    expect(sent?.headers.get('X-Customer-Token')).toBe(server.issued.at(-1));
+    expect(sent?.headers.get('X-Trace')).toBe('t2');
   });
 
   it.each([
@@ -155,6 +160,25 @@ describe('client.fetch', () => {
     ]);
   });
 
+  it('the retry carries the body although the first attempt read it', async () => {
+    const bodies: string[] = [];
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        if (!(input instanceof Request)) return fetch(input, init);
+        // Like a real fetch, reading the body uses it up.
+        bodies.push(await input.text());
+        return new Response(null, { status: bodies.length == 1 ? 401 : 204 });
+      },
+    });
+    const response = await auth.fetch('https://api.example.com/redeem', {
+      method: 'POST',
+      body: 'points=5',
+    });
+    expect(response.status).toBe(204);
+    expect(bodies).toEqual(['points=5', 'points=5']);
+  });
+
   it('does not retry a ReadableStream body: the 401 rejects at once', async () => {
     const sent: RequestInit[] = [];
     const auth = newClient({
@@ -204,9 +228,7 @@ describe('client.fetch', () => {
     await auth.fetch(server.origin + '/a', { redirect: 'error' });
     await auth.fetch(server.origin + '/a', { redirect: 'follow' });
     await auth.fetch(server.origin + '/a');
-    const redirects = fetchSpy.mock.calls
-      .filter(([input]) => !String(input).includes('/customer/current.jwt'))
-      .map(([, init]) => init?.redirect);
+    const redirects = apiCalls(fetchSpy).map((request) => request.redirect);
     expect(redirects).toEqual(['error', 'manual', 'manual']);
   });
 

@@ -324,4 +324,25 @@ describe('destroy', () => {
     }).not.toThrow();
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'DESTROYED' });
   });
+
+  it.each([
+    ['a BroadcastChannel', undefined],
+    ['the storage event', null],
+  ])('a destroyed client tells the other tabs nothing over %s', async (_name, Channel) => {
+    const notices: unknown[] = [];
+    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const setItem = vi.spyOn(localStorage, 'setItem');
+    try {
+      const auth = tab({ allowedOrigins: [], BroadcastChannel: Channel });
+      auth.destroy();
+      auth.invalidate();
+      await settle();
+      expect(notices).toEqual([]);
+      expect(setItem).not.toHaveBeenCalled();
+    } finally {
+      spy.close();
+      vi.restoreAllMocks();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setPageUrl } from './helpers/page.js';
+import { setPageUrl, settle } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 
@@ -50,14 +50,15 @@ describe('the script-tag entry', () => {
       'data-auth-header-name': 'X-Customer-Jwt',
       'data-auth-scheme': '',
     });
-    const namespace = (await import('../../src/browser/script-tag.js')) as Namespace;
+    // The entry's default export is what the IIFE publishes as window.BcCustomerAuth.
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
     expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
     expect(globals.bcAuthWebSocket).toBe(namespace.bcAuthWebSocket);
     expect(globals.bcAuthEventSource).toBe(namespace.bcAuthEventSource);
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     await globals.bcAuthFetch?.(server.origin + '/points');
-    const headers = new Headers(fetchSpy.mock.calls.at(-1)?.[1]?.headers);
-    expect(headers.get('X-Customer-Jwt')).toBe(server.issued[0]);
+    const [sent] = fetchSpy.mock.calls.at(-1) ?? [];
+    expect((sent as Request).headers.get('X-Customer-Jwt')).toBe(server.issued[0]);
     await namespace.getDefaultClient().getToken();
     expect(server.tokenRequests).toHaveLength(2);
     namespace.getDefaultClient().destroy();
@@ -68,8 +69,30 @@ describe('the script-tag entry', () => {
     addScript({ 'data-app-client-id': 'other-app', 'data-allowed-origins': '' });
     const current = addScript({});
     Object.defineProperty(document, 'currentScript', { value: current, configurable: true });
-    const namespace = (await import('../../src/browser/script-tag.js')) as Namespace;
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
     expect(() => namespace.getDefaultClient()).toThrow('not configured');
+  });
+
+  it.each([
+    ['without data-customer-id, announces nothing', {}, []],
+    ['with an empty data-customer-id, announces a guest', { 'data-customer-id': '' }, ['c']],
+    ['with data-customer-id="7", announces customer 7', { 'data-customer-id': '7' }, ['c7']],
+  ])('%s to the other tabs', async (_name, customerAttribute, notices) => {
+    const heard: unknown[] = [];
+    const otherTab = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    otherTab.onmessage = (event: MessageEvent) => heard.push(event.data);
+    try {
+      addScript({
+        'data-app-client-id': CLIENT_ID,
+        'data-allowed-origins': '',
+        ...customerAttribute,
+      });
+      await import('../../src/browser/script-tag.js');
+      await settle();
+      expect(heard).toEqual(notices);
+    } finally {
+      otherTab.close();
+    }
   });
 
   it('reports bad attributes with the option name', async () => {

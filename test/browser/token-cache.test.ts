@@ -44,8 +44,8 @@ describe('token cache: age', () => {
     expect(new Set(together).size).toBe(1);
   });
 
-  it('treats maxTokenAgeMs above 60000 as 60000', async () => {
-    const auth = client(3_600_000);
+  it.each([3_600_000, Infinity])('treats maxTokenAgeMs %d as 60000', async (maxTokenAgeMs) => {
+    const auth = client(maxTokenAgeMs);
     const first = await auth.getToken();
     clock.advance(59_999);
     expect(await auth.getToken()).toBe(first);

@@ -1,0 +1,24 @@
+/**
+ * Adds `listener` (in the capture phase, so a page script that stops propagation cannot hide the
+ * event) until `signal` aborts; does nothing without a target. Returns a function that removes it
+ * sooner. @internal
+ */
+export function listen(
+  target: EventTarget | null | undefined,
+  type: string,
+  signal: AbortSignal | undefined,
+  listener: (event: never) => void,
+): () => void {
+  // An undefined `signal` is the same as none.
+  target?.addEventListener(
+    type,
+    listener as EventListener,
+    {
+      capture: true,
+      signal,
+    } as AddEventListenerOptions,
+  );
+  return () => {
+    target?.removeEventListener(type, listener as EventListener, true);
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { listen } from '../../src/browser/listen.js';
+
+describe('listen', () => {
+  it('listens in the capture phase until the returned function is called', () => {
+    const parent = document.createElement('div');
+    const child = parent.appendChild(document.createElement('span'));
+    const seen: string[] = [];
+    const stop = listen(parent, 'click', undefined, () => seen.push('parent'));
+    child.addEventListener('click', (event) => {
+      seen.push('child');
+      event.stopPropagation();
+    });
+    child.click();
+    stop();
+    child.click();
+    expect(seen).toEqual(['parent', 'child', 'child']);
+  });
+
+  it('stops when the signal aborts', () => {
+    const target = new EventTarget();
+    const controller = new AbortController();
+    let calls = 0;
+    listen(target, 'ping', controller.signal, () => calls++);
+    target.dispatchEvent(new Event('ping'));
+    controller.abort();
+    target.dispatchEvent(new Event('ping'));
+    expect(calls).toBe(1);
+  });
+
+  it('does nothing without a target', () => {
+    expect(() => {
+      listen(undefined, 'navigate', undefined, () => undefined)();
+    }).not.toThrow();
+  });
+});
