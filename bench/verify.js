@@ -98,7 +98,8 @@ async function measure(candidate, token, durationMs) {
   return (operations * 1000) / elapsed;
 }
 
-function median(values) {
+/** The median of `values` (the mean of the middle two when their count is even). */
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, run } from './support/packed-package.js';
+
+const ATTW = join(REPO_ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+
+// The package is ESM-only. Node ≥ 20.19 (our `engines`) can `require()` ES modules, so attw's
+// `esm-only` profile applies: it ignores the CommonJS (node16-cjs) and Node 10 resolutions. The
+// `./iife` subpath is a classic script for a <script> tag (or a CDN URL), not a module to import,
+// so it carries no types and is left out.
+const ATTW_ARGS = ['--pack', '.', '--format', 'json', '--profile', 'esm-only'];
+const IGNORED_BY_PROFILE = ['node10', 'node16-cjs'];
+
+interface AttwReport {
+  analysis: { entrypoints: Record<string, unknown> };
+  problems: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>>;
+}
+
+describe('package linters', () => {
+  it('publint finds nothing, suggestions included', async () => {
+    const { messages, pkg } = await publint({ pkgDir: REPO_ROOT, pack: 'npm', strict: true });
+    expect(messages.map((message) => formatMessage(message, pkg, { color: false }))).toEqual([]);
+  });
+
+  it('are-the-types-wrong finds nothing for "." and "./server" (esm-only profile)', async () => {
+    const args = [ATTW, ...ATTW_ARGS, '--exclude-entrypoints', './iife'];
+    const report = JSON.parse(await run(process.execPath, args, REPO_ROOT)) as AttwReport;
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './package.json',
+      './server',
+    ]);
+    const problems = Object.values(report.problems)
+      .flat()
+      .filter((problem) => !IGNORED_BY_PROFILE.includes(problem.resolutionKind ?? ''));
+    expect(problems).toEqual([]);
+  });
+});
