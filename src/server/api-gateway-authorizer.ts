@@ -24,15 +24,11 @@ export interface ApiGatewayAuthorizerOptions {
   allowQueryToken?: boolean;
 }
 
-/** The verified claims as authorizer context (strings and numbers only; downstream they arrive as strings). */
-export interface AuthorizerContext {
-  readonly storeHash: string;
-  readonly customerId: number;
-  readonly email: string;
-  readonly groupId: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
+/**
+ * The authorizer context: the verified claims themselves, which are strings and numbers only, as
+ * API Gateway requires (downstream they arrive as strings).
+ */
+export type AuthorizerContext = VerifiedCustomer;
 
 /** An Allow policy for the whole stage (`…/{stage}/*`), so a cached result covers every route. */
 export interface IamPolicyAuthorizerResult {
@@ -79,11 +75,6 @@ function stageWildcard(arn: string): string {
   const match = EXECUTE_API_ARN.exec(arn);
   if (match === null) throw misconfigured('the event ARN is not an execute-api ARN');
   return `${match[1] ?? ''}/${match[2] ?? ''}/*`;
-}
-
-function toContext(customer: VerifiedCustomer): AuthorizerContext {
-  const { storeHash, customerId, email, groupId, issuedAt, expiresAt } = customer;
-  return { storeHash, customerId, email, groupId, issuedAt, expiresAt };
 }
 
 async function verifyOrUnauthorized(
@@ -133,7 +124,7 @@ export function createApiGatewayAuthorizer(
     if (input === undefined) throw misconfigured('unrecognised event (expected TOKEN or REQUEST)');
     const resource = stageWildcard(input.arn);
     const customer = await verifyOrUnauthorized(verifier, input.token);
-    const context = toContext(customer);
+    const context: AuthorizerContext = customer;
     if (input.kind === 'http-v2' && simpleResponses) return { isAuthorized: true, context };
     return {
       principalId: `${customer.storeHash}/${customer.customerId}`,
