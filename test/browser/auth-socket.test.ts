@@ -4,29 +4,24 @@ import {
   CLOSE_CODE_LOGOUT,
   OriginNotAllowedError,
 } from '../../src/browser/index.js';
-import { newClient, setPageUrl, settle } from './helpers/page.js';
+import { keepClicksOnPage, newClient, setPageUrl, settle } from './helpers/page.js';
 import { startSocketServer, type TestSocketServer } from './helpers/socket-server.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 
 let server: TestServer;
 let sockets: TestSocketServer;
 
+keepClicksOnPage();
+
 beforeEach(async () => {
   server = await startServer();
   sockets = await startSocketServer();
   setPageUrl(server.origin + '/');
-  document.addEventListener('click', preventNavigation);
 });
 afterEach(async () => {
-  document.removeEventListener('click', preventNavigation);
-  document.body.innerHTML = '';
   await sockets.close();
   await server.close();
 });
-
-function preventNavigation(event: Event) {
-  event.preventDefault();
-}
 
 const wsOrigin = () => sockets.origin.replace('http', 'ws');
 

@@ -1,26 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient, CustomerAuthEventMap } from '../../src/browser/index.js';
-import { newClient, setPageUrl, settle, until } from './helpers/page.js';
+import { keepClicksOnPage, newClient, setPageUrl, settle, until } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
 let server: TestServer;
 
+keepClicksOnPage();
+
 beforeEach(async () => {
   server = await startServer();
   setPageUrl(server.origin + '/');
-  // Links are clicked in these tests; the page itself stays put.
-  document.addEventListener('click', preventNavigation);
 });
 afterEach(async () => {
-  document.removeEventListener('click', preventNavigation);
-  document.body.innerHTML = '';
   await server.close();
 });
-
-function preventNavigation(event: Event) {
-  event.preventDefault();
-}
 
 /** Records every event a client emits, in order. */
 function record(client: CustomerAuthClient) {

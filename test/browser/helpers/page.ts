@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import {
   createCustomerAuth,
   type CustomerAuthClient,
@@ -50,6 +50,21 @@ afterEach(() => {
     client.destroy();
   });
 });
+
+function preventNavigation(event: Event) {
+  event.preventDefault();
+}
+
+/** Keeps link clicks in the calling file's tests from navigating the page; empties the body after each. */
+export function keepClicksOnPage(): void {
+  beforeEach(() => {
+    document.addEventListener('click', preventNavigation);
+  });
+  afterEach(() => {
+    document.removeEventListener('click', preventNavigation);
+    document.body.innerHTML = '';
+  });
+}
 
 /** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
 export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
