@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
 import { SHOPPER_1 } from './support/demo-servers.js';
-import { apiRequestsAfter, callInPage, jwtRequests, lastSeq } from './support/page-calls.js';
+import { callInPage, expectNotSignedInCall, jwtRequests } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
   loggedEvents,
@@ -31,16 +31,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     // Closed by the SDK with its logout code, not merely dropped by the navigation.
     await expect.poll(() => socket.closeCode).toBe(CLOSE_CODE_LOGOUT);
     expect(await page.getAttribute('body', 'data-customer-id')).toBe('');
-    const since = lastSeq(demo.api.requests);
-    const jwtBefore = jwtRequests(demo).length;
-    const outcome = await callInPage(page, `${demo.api.origin}/points`);
-    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
-    expect(
-      jwtRequests(demo)
-        .slice(jwtBefore)
-        .map((entry) => entry.status),
-    ).toEqual([404]);
-    expect(apiRequestsAfter(demo, since)).toEqual([]);
+    await expectNotSignedInCall(page, demo);
   });
 
   it("5. logout in tab B drops tab A's cached token at once and closes tab A's socket", async () => {
@@ -61,16 +52,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
 
     await expect.poll(() => socketA.closeCode).toBe(CLOSE_CODE_LOGOUT);
     await expect.poll(() => loggedEvents(tabA)).toContain('logout');
-    const since = lastSeq(demo.api.requests);
-    const jwtBefore = jwtRequests(demo).length;
-    const outcome = await callInPage(tabA, `${demo.api.origin}/points`);
-    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
-    expect(
-      jwtRequests(demo)
-        .slice(jwtBefore)
-        .map((entry) => entry.status),
-    ).toEqual([404]);
-    expect(apiRequestsAfter(demo, since)).toEqual([]);
+    await expectNotSignedInCall(tabA, demo);
   });
 
   it('5. a logout typed into tab B (no click) still reaches tab A through the page-load beacon', async () => {
@@ -85,9 +67,6 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
 
     await expect.poll(() => socketA.closedAt).toBeDefined();
     await expect.poll(() => loggedEvents(tabA)).toContain('logout');
-    const since = lastSeq(demo.api.requests);
-    const outcome = await callInPage(tabA, `${demo.api.origin}/points`);
-    expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
-    expect(apiRequestsAfter(demo, since)).toEqual([]);
+    await expectNotSignedInCall(tabA, demo);
   });
 });

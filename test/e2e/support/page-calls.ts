@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Demo } from '../../../demo/start-demo.js';
 import type { RecordedRequest } from '../../../demo/lib/request-recorder.js';
 import type { StoreWindow } from './store-page.js';
@@ -60,4 +61,33 @@ export function apiRequestsAfter(demo: Demo, seq: number): RecordedRequest[] {
 /** The highest `seq` recorded so far by a server, to count what arrives after it. */
 export function lastSeq(requests: readonly RecordedRequest[]): number {
   return requests.at(-1)?.seq ?? 0;
+}
+
+/** Where the demo's request records stand, so an assertion can count only what comes after. */
+export interface RequestMark {
+  readonly apiSeq: number;
+  readonly jwtCount: number;
+}
+
+export function markRequests(demo: Demo): RequestMark {
+  return { apiSeq: lastSeq(demo.api.requests), jwtCount: jwtRequests(demo).length };
+}
+
+/**
+ * Calls the API from the page and asserts the call failed as not signed in: since `mark`, the
+ * storefront answered exactly one JWT request with 404 and the API received nothing.
+ */
+export async function expectNotSignedInCall(
+  page: Page,
+  demo: Demo,
+  mark: RequestMark = markRequests(demo),
+): Promise<void> {
+  const outcome = await callInPage(page, `${demo.api.origin}/points`);
+  expect(outcome.error?.code).toBe('NOT_SIGNED_IN');
+  expect(
+    jwtRequests(demo)
+      .slice(mark.jwtCount)
+      .map((entry) => entry.status),
+  ).toEqual([404]);
+  expect(apiRequestsAfter(demo, mark.apiSeq)).toEqual([]);
 }
