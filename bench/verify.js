@@ -5,37 +5,22 @@ import { createHmac, createSecretKey, timingSafeEqual, webcrypto } from 'node:cr
 import { pathToFileURL } from 'node:url';
 import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
+import { signCurrentCustomerJwt } from '../demo/storefront/current-customer-jwt.js';
 import { createVerifier } from '../dist/server.js';
 
 const CLIENT_ID = 'bench0client0id0abcdefghijklmno';
 const CLIENT_SECRET = 'bench0client0secret0abcdefghijklmnopqrstuvwxyz012345';
 const STORE_HASH = 'abc123';
 
-function base64url(value) {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString(
-    'base64url',
-  );
-}
-
-/** A token shaped exactly like BigCommerce's: HS512, 900-second lifetime, all real claims. */
-export function mintBenchToken(nowSeconds = Math.floor(Date.now() / 1000)) {
-  const header = base64url({ typ: 'JWT', alg: 'HS512' });
-  const payload = base64url({
-    customer: { id: 4242, email: 'shopper1@example.com', group_id: '0' },
-    iss: 'bc/apps',
-    iat: nowSeconds - 60,
-    exp: nowSeconds + 840,
-    version: 1,
-    aud: CLIENT_ID,
-    application_id: CLIENT_ID,
-    store_hash: STORE_HASH,
-    sub: STORE_HASH,
-    operation: 'current_customer',
+/** A token shaped exactly like BigCommerce's (the demo store's signer), issued a minute ago. */
+export function mintBenchToken(nowMs = Date.now()) {
+  return signCurrentCustomerJwt({
+    customer: { id: 4242, email: 'shopper1@example.com', groupId: '0' },
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    storeHash: STORE_HASH,
+    nowMs: nowMs - 60_000,
   });
-  const mac = createHmac('sha512', CLIENT_SECRET)
-    .update(`${header}.${payload}`)
-    .digest('base64url');
-  return `${header}.${payload}.${mac}`;
 }
 
 async function createCandidates() {

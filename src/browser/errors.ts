@@ -51,21 +51,15 @@ export class CustomerAuthError extends Error {
    *
    * @param code - The stable code.
    * @param detail - Appended to the message; never a token.
-   * @param cause - The underlying error, if any.
-   * @param context - Context fields to set, such as `status`.
+   * @param context - Fields to set, such as `status` or `cause` (the underlying error).
    */
-  constructor(
-    code: CustomerAuthErrorCode,
-    detail?: string | number,
-    cause?: unknown,
-    context?: object,
-  ) {
+  constructor(code: CustomerAuthErrorCode, detail?: string | number, context?: object) {
     super(
       'bc-customer-auth: ' +
         code.toLowerCase().replace(/_/g, ' ') +
         (detail === undefined ? '' : ': ' + String(detail)),
     );
-    Object.assign(this, { code, cause }, context);
+    Object.assign(this, { code }, context);
   }
 }
 
@@ -87,7 +81,7 @@ export class TokenRequestError extends CustomerAuthError {
   declare readonly status: number;
 
   constructor(status: number, cause?: unknown) {
-    super('TOKEN_REQUEST_FAILED', status, cause, { status });
+    super('TOKEN_REQUEST_FAILED', status, { status, cause });
   }
 }
 
@@ -98,7 +92,7 @@ export class InvalidTokenError extends CustomerAuthError {
 
   /** @param problem - What is wrong, for example `not a JWT` or `aud`. */
   constructor(problem: string, cause?: unknown) {
-    super('INVALID_TOKEN', problem, cause);
+    super('INVALID_TOKEN', problem, { cause });
   }
 }
 
@@ -110,7 +104,7 @@ export class OriginNotAllowedError extends CustomerAuthError {
   declare readonly origin: string;
 
   constructor(origin: string) {
-    super('ORIGIN_NOT_ALLOWED', origin, undefined, { origin });
+    super('ORIGIN_NOT_ALLOWED', origin, { origin });
   }
 }
 
@@ -125,7 +119,7 @@ export class UnauthorizedError extends CustomerAuthError {
   declare readonly response: Response;
 
   constructor(response: Response) {
-    super('UNAUTHORIZED', 401, undefined, { response });
+    super('UNAUTHORIZED', 401, { response });
   }
 }
 

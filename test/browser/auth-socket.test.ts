@@ -1,29 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CLOSE_CODE_CUSTOMER_CHANGE,
   CLOSE_CODE_LOGOUT,
   OriginNotAllowedError,
 } from '../../src/browser/index.js';
-import { keepClicksOnPage, newClient, setPageUrl, settle } from './helpers/page.js';
-import { startSocketServer, type TestSocketServer } from './helpers/socket-server.js';
-import { startServer, type TestServer } from './helpers/storefront.js';
+import { newClient, settle } from './helpers/page.js';
+import { useStorefrontAndSockets } from './helpers/socket-server.js';
 
-let server: TestServer;
-let sockets: TestSocketServer;
+const env = useStorefrontAndSockets();
 
-keepClicksOnPage();
-
-beforeEach(async () => {
-  server = await startServer();
-  sockets = await startSocketServer();
-  setPageUrl(server.origin + '/');
-});
-afterEach(async () => {
-  await sockets.close();
-  await server.close();
-});
-
-const wsOrigin = () => sockets.origin.replace('http', 'ws');
+const wsOrigin = () => env.sockets.origin.replace('http', 'ws');
 
 const opened = (socket: WebSocket) =>
   new Promise<void>((resolve, reject) => {
@@ -52,24 +38,27 @@ class FakeEventSource {
 
 describe('client.webSocket', () => {
   it('carries the token as the token query parameter on the wire; url reads back without it', async () => {
-    const auth = newClient({ allowedOrigins: [sockets.origin] });
-    const connection = sockets.nextConnection();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
     const socket = await auth.webSocket(wsOrigin() + '/points/live?room=a#frag');
     const { url } = await connection;
     const wire = new URL(url, 'ws://x');
     expect(wire.pathname).toBe('/points/live');
     expect(wire.searchParams.get('room')).toBe('a');
-    expect(wire.searchParams.get('token')).toBe(server.issued[0]);
+    expect(wire.searchParams.get('token')).toBe(env.server.issued[0]);
     expect(socket.url).toBe(wsOrigin() + '/points/live?room=a#frag');
-    expect(socket.url).not.toContain(server.issued[0]);
+    expect(socket.url).not.toContain(env.server.issued[0]);
   });
 
   it('accepts an http(s) URL, opening ws(s), and honours tokenQueryParam', async () => {
-    const auth = newClient({ allowedOrigins: [sockets.origin], tokenQueryParam: 'access_token' });
-    const connection = sockets.nextConnection();
-    await auth.webSocket(new URL(sockets.origin + '/live'));
+    const auth = newClient({
+      allowedOrigins: [env.sockets.origin],
+      tokenQueryParam: 'access_token',
+    });
+    const connection = env.sockets.nextConnection();
+    await auth.webSocket(new URL(env.sockets.origin + '/live'));
     expect(new URL((await connection).url, 'ws://x').searchParams.get('access_token')).toBe(
-      server.issued[0],
+      env.server.issued[0],
     );
   });
 
@@ -92,38 +81,38 @@ describe('client.webSocket', () => {
       expect(result).toBeInstanceOf(OriginNotAllowedError);
       expect(result).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
       expect(created).toHaveLength(0);
-      expect(server.tokenRequests).toHaveLength(0);
+      expect(env.server.tokenRequests).toHaveLength(0);
     }
   });
 
   it(`closes with ${CLOSE_CODE_LOGOUT} "logout" when the shopper signs out`, async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
-    const auth = newClient({ allowedOrigins: [sockets.origin] });
-    const connection = sockets.nextConnection();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     document.querySelector('a')?.click();
     expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
   });
 
   it(`closes with ${CLOSE_CODE_CUSTOMER_CHANGE} "customerchange" when another shopper signs in`, async () => {
-    const auth = newClient({ allowedOrigins: [sockets.origin], maxTokenAgeMs: 0 });
-    const connection = sockets.nextConnection();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], maxTokenAgeMs: 0 });
+    const connection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live'));
-    server.customerId = 2;
+    env.server.customerId = 2;
     await auth.getToken();
     expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
   });
 
   it('closes when another tab announces a page rendered for another customer', async () => {
-    const auth = newClient({ allowedOrigins: [sockets.origin] });
-    const connection = sockets.nextConnection();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     newClient({ allowedOrigins: [], customerId: 2 });
     expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
   });
 
   it('keeps sockets open on invalidate() and page lifecycle events', async () => {
-    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
     const socket = await auth.webSocket(wsOrigin() + '/live');
     await opened(socket);
     auth.invalidate();
@@ -134,13 +123,13 @@ describe('client.webSocket', () => {
   });
 
   it('rejects with NOT_SIGNED_IN for a guest and opens nothing', async () => {
-    server.customerId = null;
-    const auth = newClient({ allowedOrigins: [sockets.origin] });
+    env.server.customerId = null;
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
     await expect(auth.webSocket(wsOrigin() + '/live')).rejects.toMatchObject({
       code: 'NOT_SIGNED_IN',
     });
     await settle();
-    expect(sockets.connections).toHaveLength(0);
+    expect(env.sockets.connections).toHaveLength(0);
   });
 });
 
@@ -156,7 +145,7 @@ describe('client.eventSource', () => {
       withCredentials: true,
     });
     const [fake] = FakeEventSource.created;
-    expect(new URL(fake?.wireUrl ?? '').searchParams.get('token')).toBe(server.issued[0]);
+    expect(new URL(fake?.wireUrl ?? '').searchParams.get('token')).toBe(env.server.issued[0]);
     expect(fake?.init).toMatchObject({ withCredentials: true });
     expect(source.url).toBe('https://api.example.com/points/stream');
     document.querySelector('a')?.click();

@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient } from '../../src/browser/index.js';
-import { keepClicksOnPage, newClient, setPageUrl, settle } from './helpers/page.js';
-import { startSocketServer, type TestSocketServer } from './helpers/socket-server.js';
-import { startServer, type TestServer } from './helpers/storefront.js';
+import { newClient, settle } from './helpers/page.js';
+import { useStorefrontAndSockets } from './helpers/socket-server.js';
 
-let server: TestServer;
-let sockets: TestSocketServer;
+const env = useStorefrontAndSockets();
 
-keepClicksOnPage();
-
-beforeEach(async () => {
-  server = await startServer();
-  sockets = await startSocketServer();
-  setPageUrl(server.origin + '/');
-});
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await sockets.close();
-  await server.close();
 });
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
@@ -43,36 +32,36 @@ describe('a full session', () => {
       await call().catch((error: unknown) => errors.push(error));
     };
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
-    const allowedOrigins = [server.origin, sockets.origin];
+    const allowedOrigins = [env.server.origin, env.sockets.origin];
     const tab = newClient({ allowedOrigins, customerId: 1, maxTokenAgeMs: 0 });
     const fallbackTab = newClient({ allowedOrigins, BroadcastChannel: null, customerId: 1 });
     collect(tab, details);
     collect(fallbackTab, details);
 
-    await attempt(() => tab.fetch(server.origin + '/points'));
+    await attempt(() => tab.fetch(env.server.origin + '/points'));
     await attempt(() =>
-      fallbackTab.fetch(server.origin + '/points', { method: 'POST', body: 'x' }),
+      fallbackTab.fetch(env.server.origin + '/points', { method: 'POST', body: 'x' }),
     );
     await attempt(() => tab.fetch('https://api.example.com.evil.test/points'));
-    await attempt(() => tab.webSocket(sockets.origin.replace('http', 'ws') + '/live'));
+    await attempt(() => tab.webSocket(env.sockets.origin.replace('http', 'ws') + '/live'));
     await attempt(() => fallbackTab.eventSource('https://evil.test/stream'));
-    server.apiHandler = (_request, response) => {
+    env.server.apiHandler = (_request, response) => {
       response.writeHead(401);
       response.end();
     };
-    await attempt(() => tab.fetch(server.origin + '/points'));
-    server.customerId = 2;
+    await attempt(() => tab.fetch(env.server.origin + '/points'));
+    env.server.customerId = 2;
     await attempt(() => tab.getToken());
     fallbackTab.invalidate();
     document.querySelector('a')?.click();
-    server.customerId = null;
+    env.server.customerId = null;
     await attempt(() => fallbackTab.getToken());
-    await attempt(() => tab.fetch(server.origin + '/points'));
+    await attempt(() => tab.fetch(env.server.origin + '/points'));
     tab.destroy();
     await attempt(() => tab.getToken());
     await settle();
 
-    expect(server.issued.length).toBeGreaterThanOrEqual(4);
+    expect(env.server.issued.length).toBeGreaterThanOrEqual(4);
     expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
       'ORIGIN_NOT_ALLOWED',
       'ORIGIN_NOT_ALLOWED',
@@ -89,7 +78,7 @@ describe('a full session', () => {
       errors: errors.map((error) => `${String(error)} ${(error as Error).stack ?? ''}`).join('\n'),
       details: JSON.stringify(details),
     };
-    for (const jwt of server.issued) {
+    for (const jwt of env.server.issued) {
       const signature = jwt.split('.')[2] ?? jwt;
       for (const [surface, text] of Object.entries(surfaces)) {
         expect(text.includes(signature), `a token reached ${surface}`).toBe(false);

@@ -1,43 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../demo/start-demo.js';
+import { describe, expect, it } from 'vitest';
 import {
   SHOPPER_1,
   SHOPPER_2,
   bearer,
   readBalance,
-  shopperToken,
   signToken,
-  startTestDemo,
+  useSignedInDemo,
 } from './support/demo-harness.js';
 
-let demo: Demo;
-let api: string;
-let token1: string;
-let token2: string;
+const ctx = useSignedInDemo();
 
-beforeAll(async () => {
-  demo = await startTestDemo({ seedPoints: { 1: 1000, 2: 250, 3: 40 } });
-  api = demo.api.origin;
-  token1 = await shopperToken(demo.storefront.origin, SHOPPER_1);
-  token2 = await shopperToken(demo.storefront.origin, SHOPPER_2);
-});
-afterAll(() => demo.close());
-
-const balance = (token: string) => readBalance(api, token);
+const balance = (token: string) => readBalance(ctx.api, token);
 
 describe('GET /points', () => {
   it("answers the caller's own balance, identity from the token", async () => {
-    const response = await fetch(`${api}/points`, { headers: bearer(token1) });
+    const response = await fetch(`${ctx.api}/points`, { headers: bearer(ctx.token1) });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
       storeHash: 'abc123',
       customerId: 1,
       email: SHOPPER_1.email,
-      points: await balance(token1),
+      points: await balance(ctx.token1),
     });
     expect(
-      await fetch(`${api}/points`, { headers: bearer(token2) }).then((r) => r.json()),
+      await fetch(`${ctx.api}/points`, { headers: bearer(ctx.token2) }).then((r) => r.json()),
     ).toMatchObject({
       customerId: 2,
       email: SHOPPER_2.email,
@@ -45,21 +32,21 @@ describe('GET /points', () => {
   });
 
   it('ignores customer ids in the query', async () => {
-    const response = await fetch(`${api}/points?customerId=2&customer_id=2&id=2`, {
-      headers: bearer(token1),
+    const response = await fetch(`${ctx.api}/points?customerId=2&customer_id=2&id=2`, {
+      headers: bearer(ctx.token1),
     });
     expect(await response.json()).toMatchObject({ customerId: 1, email: SHOPPER_1.email });
   });
 
   it('answers 401 with a Bearer challenge when no token is sent', async () => {
-    const response = await fetch(`${api}/points`);
+    const response = await fetch(`${ctx.api}/points`);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
   });
 
   it('refuses a forged token (wrong secret) with 401 invalid_token BAD_SIGNATURE', async () => {
     const forged = await signToken({ customerId: 2, secret: 'not-the-client-secret' });
-    const response = await fetch(`${api}/points`, { headers: bearer(forged) });
+    const response = await fetch(`${ctx.api}/points`, { headers: bearer(forged) });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(await response.json()).toEqual({ error: 'invalid_token', code: 'BAD_SIGNATURE' });
@@ -67,25 +54,28 @@ describe('GET /points', () => {
 
   it('refuses a token from another store, validly signed, with 401 STORE_NOT_ALLOWED', async () => {
     const foreign = await signToken({ customerId: 1, storeHash: 'evil99' });
-    const response = await fetch(`${api}/points`, { headers: bearer(foreign) });
+    const response = await fetch(`${ctx.api}/points`, { headers: bearer(foreign) });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'invalid_token', code: 'STORE_NOT_ALLOWED' });
   });
 
   it('refuses an expired token with 401 EXPIRED', async () => {
     const expired = await signToken({ issuedAgoSeconds: 2000 });
-    const response = await fetch(`${api}/points`, { headers: bearer(expired) });
+    const response = await fetch(`${ctx.api}/points`, { headers: bearer(expired) });
     expect(await response.json()).toEqual({ error: 'invalid_token', code: 'EXPIRED' });
   });
 
   it('does not read a token from the query of an HTTP request', async () => {
-    const response = await fetch(`${api}/points?token=${token1}`);
+    const response = await fetch(`${ctx.api}/points?token=${ctx.token1}`);
     expect(response.status).toBe(401);
   });
 
   it('answers 404 for unknown paths and 405 for the wrong method', async () => {
-    expect((await fetch(`${api}/nope`, { headers: bearer(token1) })).status).toBe(404);
-    const wrong = await fetch(`${api}/points`, { method: 'DELETE', headers: bearer(token1) });
+    expect((await fetch(`${ctx.api}/nope`, { headers: bearer(ctx.token1) })).status).toBe(404);
+    const wrong = await fetch(`${ctx.api}/points`, {
+      method: 'DELETE',
+      headers: bearer(ctx.token1),
+    });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
   });
@@ -93,14 +83,14 @@ describe('GET /points', () => {
 
 describe('request records', () => {
   it('keeps method, path, query and the Authorization header as received', async () => {
-    const before = demo.api.requests.length;
-    await fetch(`${api}/points?customerId=2`, { headers: bearer(token1) });
-    expect(demo.api.requests.slice(before)).toMatchObject([
+    const before = ctx.demo.api.requests.length;
+    await fetch(`${ctx.api}/points?customerId=2`, { headers: bearer(ctx.token1) });
+    expect(ctx.demo.api.requests.slice(before)).toMatchObject([
       {
         method: 'GET',
         url: '/points?customerId=2',
         path: '/points',
-        authorization: `Bearer ${token1}`,
+        authorization: `Bearer ${ctx.token1}`,
         status: 200,
         upgrade: false,
       },

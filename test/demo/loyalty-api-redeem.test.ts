@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../demo/start-demo.js';
+import { describe, expect, it } from 'vitest';
 import {
   SHOPPER_1,
-  SHOPPER_2,
   bearer,
   readBalance,
-  shopperToken,
   signToken,
-  startTestDemo,
+  useSignedInDemo,
 } from './support/demo-harness.js';
 
-let demo: Demo;
-let api: string;
-let token1: string;
-let token2: string;
+const ctx = useSignedInDemo();
 
-beforeAll(async () => {
-  demo = await startTestDemo({ seedPoints: { 1: 1000, 2: 250, 3: 40 } });
-  api = demo.api.origin;
-  token1 = await shopperToken(demo.storefront.origin, SHOPPER_1);
-  token2 = await shopperToken(demo.storefront.origin, SHOPPER_2);
-});
-afterAll(() => demo.close());
-
-const balance = (token: string) => readBalance(api, token);
+const balance = (token: string) => readBalance(ctx.api, token);
 
 function redeem(token: string, body: string, contentType = 'application/json'): Promise<Response> {
-  return fetch(`${api}/points/redeem`, {
+  return fetch(`${ctx.api}/points/redeem`, {
     method: 'POST',
     headers: { ...bearer(token), 'content-type': contentType },
     body,
@@ -35,9 +21,9 @@ function redeem(token: string, body: string, contentType = 'application/json'): 
 
 describe('POST /points/redeem', () => {
   it('spends from the caller only and answers the new balance', async () => {
-    const before1 = await balance(token1);
-    const before2 = await balance(token2);
-    const response = await redeem(token1, JSON.stringify({ points: 100 }));
+    const before1 = await balance(ctx.token1);
+    const before2 = await balance(ctx.token2);
+    const response = await redeem(ctx.token1, JSON.stringify({ points: 100 }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       storeHash: 'abc123',
@@ -46,15 +32,15 @@ describe('POST /points/redeem', () => {
       points: before1 - 100,
       redeemed: 100,
     });
-    expect(await balance(token1)).toBe(before1 - 100);
-    expect(await balance(token2)).toBe(before2);
+    expect(await balance(ctx.token1)).toBe(before1 - 100);
+    expect(await balance(ctx.token2)).toBe(before2);
   });
 
   it("ignores another customer's id in the body and the query", async () => {
-    const before2 = await balance(token2);
-    const response = await fetch(`${api}/points/redeem?customerId=2`, {
+    const before2 = await balance(ctx.token2);
+    const response = await fetch(`${ctx.api}/points/redeem?customerId=2`, {
       method: 'POST',
-      headers: { ...bearer(token1), 'content-type': 'application/json' },
+      headers: { ...bearer(ctx.token1), 'content-type': 'application/json' },
       body: JSON.stringify({ points: 10, customerId: 2, customer: { id: 2 }, storeHash: 'evil99' }),
     });
     expect(await response.json()).toMatchObject({
@@ -62,7 +48,7 @@ describe('POST /points/redeem', () => {
       storeHash: 'abc123',
       redeemed: 10,
     });
-    expect(await balance(token2)).toBe(before2);
+    expect(await balance(ctx.token2)).toBe(before2);
   });
 
   it.each([
@@ -78,24 +64,24 @@ describe('POST /points/redeem', () => {
     ['a fraction', '{"points":1.5}', /positive whole number/],
     ['unsafe', '{"points":9007199254740993}', /positive whole number/],
   ])('answers 400 with a clear message when the body is %s', async (_, body, message) => {
-    const before = await balance(token1);
-    const response = await redeem(token1, body);
+    const before = await balance(ctx.token1);
+    const response = await redeem(ctx.token1, body);
     expect(response.status).toBe(400);
     const answer = (await response.json()) as { error: string; message: string };
     expect(answer.error).toBe('invalid_body');
     expect(answer.message).toMatch(message);
     expect(answer.message).toContain('expected {"points": <a positive whole number>}');
-    expect(await balance(token1)).toBe(before);
+    expect(await balance(ctx.token1)).toBe(before);
   });
 
   it('answers 415 for a body that is not declared JSON', async () => {
-    const response = await redeem(token1, '{"points":5}', 'text/plain');
+    const response = await redeem(ctx.token1, '{"points":5}', 'text/plain');
     expect(response.status).toBe(415);
     expect(await response.json()).toMatchObject({ error: 'unsupported_media_type' });
   });
 
   it('answers 413 for a body over 1 KiB', async () => {
-    const response = await redeem(token1, JSON.stringify({ points: 1, pad: 'x'.repeat(2000) }));
+    const response = await redeem(ctx.token1, JSON.stringify({ points: 1, pad: 'x'.repeat(2000) }));
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
       error: 'body_too_large',
@@ -104,15 +90,15 @@ describe('POST /points/redeem', () => {
   });
 
   it('refuses to overspend with 409, the balance in the answer, and nothing lost', async () => {
-    const before = await balance(token2);
-    const response = await redeem(token2, JSON.stringify({ points: before + 1 }));
+    const before = await balance(ctx.token2);
+    const response = await redeem(ctx.token2, JSON.stringify({ points: before + 1 }));
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({
       error: 'insufficient_points',
       message: `cannot redeem ${before + 1} points: the balance is ${before}`,
       points: before,
     });
-    expect(await balance(token2)).toBe(before);
+    expect(await balance(ctx.token2)).toBe(before);
   });
 
   it('spends the whole balance, and not a point more', async () => {
@@ -125,8 +111,8 @@ describe('POST /points/redeem', () => {
 
   it('refuses a redeem without a valid token before reading the body', async () => {
     const forged = await signToken({ secret: 'guess' });
-    const before = await balance(token1);
+    const before = await balance(ctx.token1);
     expect((await redeem(forged, '{"points":1}')).status).toBe(401);
-    expect(await balance(token1)).toBe(before);
+    expect(await balance(ctx.token1)).toBe(before);
   });
 });

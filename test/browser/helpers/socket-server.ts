@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { keepClicksOnPage, setPageUrl } from './page.js';
+import { startServer, type TestServer } from './storefront.js';
 
 export interface SocketConnection {
   /** The request URL as it arrived on the wire (path and query). */
@@ -45,4 +48,29 @@ export async function startSocketServer(): Promise<TestSocketServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The storefront stand-in and a WebSocket server, fresh for each of the calling file's tests. */
+export interface StorefrontAndSockets {
+  readonly server: TestServer;
+  readonly sockets: TestSocketServer;
+}
+
+/**
+ * Starts a storefront stand-in (the page's origin) and a WebSocket server before each of the
+ * calling file's tests and closes both after it; link clicks stay on the page.
+ */
+export function useStorefrontAndSockets(): StorefrontAndSockets {
+  const context = {} as { server: TestServer; sockets: TestSocketServer };
+  keepClicksOnPage();
+  beforeEach(async () => {
+    context.server = await startServer();
+    context.sockets = await startSocketServer();
+    setPageUrl(context.server.origin + '/');
+  });
+  afterEach(async () => {
+    await context.sockets.close();
+    await context.server.close();
+  });
+  return context;
 }

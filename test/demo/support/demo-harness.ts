@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { startDemo, type Demo, type StartDemoOptions } from '../../../demo/start-demo.js';
 
 export const CLIENT_ID = 'test-client-0123456789';
@@ -15,6 +16,31 @@ export function startTestDemo(options: Partial<StartDemoOptions> = {}): Promise<
     storeHash: STORE_HASH,
     ...options,
   });
+}
+
+/** A demo with seeded balances (shoppers 1, 2 and 3) and both seeded shoppers' tokens. */
+export interface SignedInDemo {
+  readonly demo: Demo;
+  /** The loyalty API's origin. */
+  readonly api: string;
+  readonly token1: string;
+  readonly token2: string;
+}
+
+/**
+ * Starts a demo with balances 1000, 250 and 40 before the calling file's tests, signs both seeded
+ * shoppers in, and stops it after them. The fields are set once `beforeAll` has run.
+ */
+export function useSignedInDemo(): SignedInDemo {
+  const context = {} as { -readonly [K in keyof SignedInDemo]: SignedInDemo[K] };
+  beforeAll(async () => {
+    context.demo = await startTestDemo({ seedPoints: { 1: 1000, 2: 250, 3: 40 } });
+    context.api = context.demo.api.origin;
+    context.token1 = await shopperToken(context.demo.storefront.origin, SHOPPER_1);
+    context.token2 = await shopperToken(context.demo.storefront.origin, SHOPPER_2);
+  });
+  afterAll(() => context.demo.close());
+  return context;
 }
 
 /** Posts the real login form; resolves to the response and the `name=value` session cookie, if set. */
