@@ -1,3 +1,4 @@
+// @ts-check
 // Lambda authorizer for an HTTP API: payload format 2.0 with simple responses.
 //
 // Authorizer settings: AuthorizerPayloadFormatVersion "2.0", EnableSimpleResponses true,

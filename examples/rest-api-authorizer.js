@@ -1,3 +1,4 @@
+// @ts-check
 // Lambda authorizer for a REST API, TOKEN type (identity source: the Authorization header).
 // The same handler also serves a REQUEST-type authorizer.
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // Lambda authorizer for a WebSocket API's $connect route. Browsers cannot set headers on a
 // WebSocket, so the token travels as ?token=… (bcAuthWebSocket does this).
 //

@@ -5,7 +5,14 @@ import { isTokenVerificationError } from './errors.js';
 import { assertVerifier } from './require-customer.js';
 import type { Verifier } from './verifier.js';
 
-/** Options of {@link createApiGatewayAuthorizer}. */
+/**
+ * Options of {@link createApiGatewayAuthorizer}.
+ *
+ * @example
+ * ```ts
+ * const options: ApiGatewayAuthorizerOptions = { simpleResponses: true };
+ * ```
+ */
 export interface ApiGatewayAuthorizerOptions {
   /**
    * Answer HTTP API payload 2.0 events with simple responses (`{ isAuthorized, context }`). Set it
@@ -13,27 +20,42 @@ export interface ApiGatewayAuthorizerOptions {
    * get an IAM policy.
    *
    * @default false
+   * @example true // with EnableSimpleResponses: true
    */
-  simpleResponses?: boolean;
+  simpleResponses?: boolean | undefined;
   /**
    * Accept the `token` query parameter for REST REQUEST and HTTP API events too. WebSocket
    * `$connect` always accepts it, since browsers cannot set headers there.
    *
    * @default false
+   * @example true // an HTTP API route used by an EventSource
    */
-  allowQueryToken?: boolean;
+  allowQueryToken?: boolean | undefined;
 }
 
 /**
  * The authorizer context: the verified claims themselves, which are strings and numbers only, as
  * API Gateway requires (downstream they arrive as strings).
+ *
+ * @example
+ * ```ts
+ * const customerId = Number(event.requestContext.authorizer.customerId); // REST, WebSocket
+ * ```
  */
 export type AuthorizerContext = VerifiedCustomer;
 
-/** An Allow policy for the whole stage (`…/{stage}/*`), so a cached result covers every route. */
+/**
+ * An Allow policy for the whole stage (`…/{stage}/*`), so a cached result covers every route.
+ *
+ * @example
+ * ```ts
+ * const { principalId } = (await handler(event)) as IamPolicyAuthorizerResult; // 'abc123/42'
+ * ```
+ */
 export interface IamPolicyAuthorizerResult {
   /** `{storeHash}/{customerId}` */
   readonly principalId: string;
+  /** One statement allowing `execute-api:Invoke` on the whole stage. */
   readonly policyDocument: {
     readonly Version: '2012-10-17';
     readonly Statement: readonly [
@@ -44,22 +66,45 @@ export interface IamPolicyAuthorizerResult {
       },
     ];
   };
+  /** The verified claims, passed to your integration. */
   readonly context: AuthorizerContext;
 }
 
-/** HTTP API simple response. Refusals are thrown as `Unauthorized` (401), never `isAuthorized: false`. */
+/**
+ * HTTP API simple response. Refusals are thrown as `Unauthorized` (401), never
+ * `isAuthorized: false`.
+ *
+ * @example
+ * ```ts
+ * { isAuthorized: true, context: { storeHash: 'abc123', customerId: 42, … } }
+ * ```
+ */
 export interface SimpleAuthorizerResult {
+  /** Always `true`. */
   readonly isAuthorized: true;
+  /** The verified claims, read as `event.requestContext.authorizer.lambda` downstream. */
   readonly context: AuthorizerContext;
 }
 
-/** What the authorizer resolves to; it only ever resolves to an Allow. */
+/**
+ * What the authorizer resolves to; it only ever resolves to an Allow.
+ *
+ * @example
+ * ```ts
+ * const result: ApiGatewayAuthorizerResult = await handler(event);
+ * ```
+ */
 export type ApiGatewayAuthorizerResult = IamPolicyAuthorizerResult | SimpleAuthorizerResult;
 
 /**
  * The Lambda handler from {@link createApiGatewayAuthorizer}. Rejects with `Error('Unauthorized')`
  * (API Gateway answers 401) for a missing or refused token, and with any other error (500) for an
  * unrecognised event, an unusable ARN or a verifier failure.
+ *
+ * @example
+ * ```ts
+ * export const handler: ApiGatewayAuthorizer = createApiGatewayAuthorizer(verifier);
+ * ```
  */
 export type ApiGatewayAuthorizer = (
   event: ApiGatewayAuthorizerEvent,
@@ -102,7 +147,7 @@ async function verifyOrUnauthorized(
  * @example
  * ```js
  * export const handler = createApiGatewayAuthorizer(
- *   createVerifier({ clientId, clientSecret, storeHashes: ['abc123'], minRemainingSeconds: 300 }),
+ *   createVerifier({ clientId, clientSecret, storeHashes: ['abc123'], minRemainingSeconds: 60 }),
  * );
  * ```
  */

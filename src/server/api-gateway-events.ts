@@ -4,28 +4,63 @@ type StringMap = Readonly<Record<string, string | null | undefined>> | null | un
 type StringListMap =
   Readonly<Record<string, readonly string[] | null | undefined>> | null | undefined;
 
-/** REST API TOKEN authorizer input: the whole header value, `Bearer ` included. */
+/**
+ * REST API TOKEN authorizer input: the whole header value, `Bearer ` included.
+ *
+ * @example
+ * ```ts
+ * { type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: 'arn:aws:execute-api:…/prod/GET/points' }
+ * ```
+ */
 export interface RestTokenAuthorizerEvent {
+  /** Always `TOKEN`. */
   readonly type: 'TOKEN';
+  /** The configured header's whole value, for example `Bearer eyJ…`. */
   readonly authorizationToken: string;
   /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}` */
   readonly methodArn: string;
 }
 
-/** REST API REQUEST authorizer input (also HTTP API payload 1.0): headers in the client's case. */
+/**
+ * REST API REQUEST authorizer input (also HTTP API payload 1.0): headers in the client's case.
+ *
+ * @example
+ * ```ts
+ * { type: 'REQUEST', methodArn: 'arn:aws:execute-api:…/prod/GET/points',
+ *   headers: { Authorization: `Bearer ${jwt}` } }
+ * ```
+ */
 export interface RestRequestAuthorizerEvent {
+  /** Always `REQUEST`. */
   readonly type: 'REQUEST';
+  /** `1.0` for an HTTP API payload 1.0 event; absent for REST. */
   readonly version?: '1.0';
+  /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}` */
   readonly methodArn: string;
+  /** Headers, one value each; read when `multiValueHeaders` is absent. */
   readonly headers?: StringMap;
+  /** Every value of each header; preferred, so a repeated `Authorization` is seen and refused. */
   readonly multiValueHeaders?: StringListMap;
+  /** Query parameters, one value each; read when the multi-value form is absent. */
   readonly queryStringParameters?: StringMap;
+  /** Every value of each query parameter; preferred over `queryStringParameters`. */
   readonly multiValueQueryStringParameters?: StringListMap;
+  /** Request details; `eventType: 'CONNECT'` marks a WebSocket `$connect`. */
   readonly requestContext?: object;
 }
 
-/** WebSocket API `$connect` REQUEST authorizer input; `methodArn` ends in `/$connect`. */
+/**
+ * WebSocket API `$connect` REQUEST authorizer input; `methodArn` ends in `/$connect`.
+ *
+ * @example
+ * ```ts
+ * { type: 'REQUEST', methodArn: 'arn:aws:execute-api:…/prod/$connect',
+ *   queryStringParameters: { token: jwt },
+ *   requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: 'abc=' } }
+ * ```
+ */
 export interface WebSocketConnectAuthorizerEvent extends RestRequestAuthorizerEvent {
+  /** The connection being authorized. */
   readonly requestContext: {
     readonly routeKey: '$connect';
     readonly eventType: 'CONNECT';
@@ -33,20 +68,42 @@ export interface WebSocketConnectAuthorizerEvent extends RestRequestAuthorizerEv
   };
 }
 
-/** HTTP API authorizer input, payload format 2.0: header names lowercased, duplicates comma-joined. */
+/**
+ * HTTP API authorizer input, payload format 2.0: header names lowercased, duplicates comma-joined.
+ *
+ * @example
+ * ```ts
+ * { version: '2.0', type: 'REQUEST', routeArn: 'arn:aws:execute-api:…/prod/GET/points',
+ *   headers: { authorization: `Bearer ${jwt}` } }
+ * ```
+ */
 export interface HttpApiAuthorizerEventV2 {
+  /** Always `2.0`. */
   readonly version: '2.0';
+  /** Always `REQUEST`. */
   readonly type: 'REQUEST';
   /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}` */
   readonly routeArn: string;
+  /** The identity source values; not read (the token comes from `headers` or the query). */
   readonly identitySource?: readonly string[] | null;
+  /** The query string, read for `token` when `allowQueryToken` is set (it keeps repeats). */
   readonly rawQueryString?: string;
+  /** Headers, names lowercased; a comma-joined `authorization` is refused as ambiguous. */
   readonly headers?: StringMap;
+  /** Query parameters, duplicates comma-joined; not read (see `rawQueryString`). */
   readonly queryStringParameters?: StringMap;
+  /** Request details; not read. */
   readonly requestContext?: object;
 }
 
-/** Every authorizer input {@link createApiGatewayAuthorizer} handles. */
+/**
+ * Every authorizer input {@link createApiGatewayAuthorizer} handles.
+ *
+ * @example
+ * ```ts
+ * export const handler = (event: ApiGatewayAuthorizerEvent) => authorize(event);
+ * ```
+ */
 export type ApiGatewayAuthorizerEvent =
   | RestTokenAuthorizerEvent
   | RestRequestAuthorizerEvent

@@ -4,6 +4,12 @@ import { isJsonObject, readOwn, type JsonObject } from './json-segment.js';
 /**
  * The shopper a verified token names. Identify customers by `(storeHash, customerId)`, never by
  * email alone.
+ *
+ * @example
+ * ```ts
+ * { storeHash: 'abc123', customerId: 42, email: 'shopper1@example.com', groupId: '0',
+ *   issuedAt: 1714564740, expiresAt: 1714565640 }
+ * ```
  */
 export interface VerifiedCustomer {
   /** The store that issued the token (`store_hash`, equal to `sub`). */

@@ -12,6 +12,11 @@
  * - `ISSUED_IN_FUTURE`: `iat` is later than now plus the clock tolerance.
  * - `INVALID_REQUEST`: the request carries the token ambiguously or malformed (RFC 6750 `invalid_request`).
  * - `INTERNAL`: the verifier itself failed (for example the runtime's crypto threw); not the caller's fault.
+ *
+ * @example
+ * ```ts
+ * const retryable: TokenVerificationErrorCode[] = ['EXPIRED', 'ISSUED_IN_FUTURE'];
+ * ```
  */
 export type TokenVerificationErrorCode =
   | 'MALFORMED'
@@ -26,15 +31,33 @@ export type TokenVerificationErrorCode =
   | 'INVALID_REQUEST'
   | 'INTERNAL';
 
-/** Codes carried by {@link TokenClaimError}. */
+/**
+ * Codes carried by {@link TokenClaimError}.
+ *
+ * @example
+ * ```ts
+ * const code: TokenClaimErrorCode = 'STORE_NOT_ALLOWED';
+ * ```
+ */
 export type TokenClaimErrorCode = Extract<
   TokenVerificationErrorCode,
   'CLAIM_INVALID' | 'STORE_NOT_ALLOWED' | 'EXPIRED' | 'ISSUED_IN_FUTURE'
 >;
 
-/** Options accepted by the error constructors. */
+/**
+ * Options accepted by the error constructors.
+ *
+ * @example
+ * ```ts
+ * new TokenVerificationError('INTERNAL', 'key store unavailable', { cause: error });
+ * ```
+ */
 export interface TokenVerificationErrorOptions {
-  /** The underlying error, when one was caught. */
+  /**
+   * The underlying error, when one was caught.
+   * @default undefined (no `cause` property)
+   * @example error
+   */
   cause?: unknown;
 }
 
@@ -43,8 +66,8 @@ const MESSAGE_PREFIX = 'bc-customer-auth: ';
 const BRAND = Symbol.for('bc-customer-auth/server/TokenVerificationError');
 
 /**
- * Base class of every error `verify`, `extractToken` and the middleware produce.
- * Messages start with `bc-customer-auth: ` and never contain the token.
+ * Base class of every error `verify` rejects with, and of every error `extractToken` throws for a
+ * request that has headers. Messages start with `bc-customer-auth: ` and never contain the token.
  *
  * @example
  * ```ts
@@ -74,7 +97,14 @@ export class TokenVerificationError extends Error {
 }
 Object.defineProperty(TokenVerificationError.prototype, BRAND, { value: true });
 
-/** A claim failed validation; `claim` names it (`iss`, `exp`, `customer.id`, …). */
+/**
+ * A claim failed validation; `claim` names it (`iss`, `exp`, `customer.id`, …).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TokenClaimError) console.warn(`token refused: ${error.claim}`);
+ * ```
+ */
 export class TokenClaimError extends TokenVerificationError {
   override readonly name: string = 'TokenClaimError';
   declare readonly code: TokenClaimErrorCode;
@@ -87,7 +117,14 @@ export class TokenClaimError extends TokenVerificationError {
   }
 }
 
-/** The request carries its token ambiguously or malformed; answered with HTTP 400 `invalid_request`. */
+/**
+ * The request carries its token ambiguously or malformed; answered with HTTP 400 `invalid_request`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof InvalidRequestError) res.statusCode = 400;
+ * ```
+ */
 export class InvalidRequestError extends TokenVerificationError {
   override readonly name: string = 'InvalidRequestError';
   declare readonly code: 'INVALID_REQUEST';

@@ -1,6 +1,13 @@
 import { InvalidRequestError } from './errors.js';
 
-/** Headers as Node, Express and plain objects carry them, or a fetch `Headers` object. */
+/**
+ * Headers as Node, Express and plain objects carry them, or a fetch `Headers` object.
+ *
+ * @example
+ * ```ts
+ * const headers: HeadersLike = { authorization: `Bearer ${token}` };
+ * ```
+ */
 export type HeadersLike =
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | { get(name: string): string | null };
@@ -8,6 +15,11 @@ export type HeadersLike =
 /**
  * The parts of a request {@link extractToken} reads: a Node `IncomingMessage` (including a
  * WebSocket upgrade request), an Express `req`, or a plain `{ headers, url }` object.
+ *
+ * @example
+ * ```ts
+ * const request: TokenRequestLike = { headers: {}, url: `/live?token=${token}` };
+ * ```
  */
 export interface TokenRequestLike {
   /** Request headers; names are matched case-insensitively. */
@@ -20,15 +32,23 @@ export interface TokenRequestLike {
   readonly rawHeaders?: readonly string[] | undefined;
 }
 
-/** Options of {@link extractToken}. */
+/**
+ * Options of {@link extractToken}.
+ *
+ * @example
+ * ```ts
+ * extractToken(req, { allowQueryToken: true });
+ * ```
+ */
 export interface ExtractTokenOptions {
   /**
    * Also accept the token from the `token` query parameter, for clients that cannot set headers
    * (browser `WebSocket`, `EventSource`). URLs end up in logs, so enable it only where needed.
    *
    * @default false
+   * @example true // a WebSocket upgrade request
    */
-  allowQueryToken?: boolean;
+  allowQueryToken?: boolean | undefined;
 }
 
 const WHITESPACE_OR_COMMA = /[\s,]/;

@@ -8,13 +8,26 @@ import {
 } from './require-customer.js';
 import type { Verifier } from './verifier.js';
 
-/** The parts of the upgrade event's socket (a Node `Duplex`) used to refuse a handshake. */
+/**
+ * The parts of the upgrade event's socket (a Node `Duplex`) used to refuse a handshake.
+ *
+ * @example
+ * ```ts
+ * const refusable: UpgradeSocketLike = socket; // the Duplex of server.on('upgrade')
+ * ```
+ */
 export interface UpgradeSocketLike {
+  /** When `true`, a refusal writes nothing. */
   readonly destroyed?: boolean;
+  /** Used to ignore socket errors during verification, so a client reset cannot crash the process. */
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Used to drop that error listener once the handshake is accepted. */
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
+  /** Used to destroy the socket once a refusal is written. */
   once(event: 'finish', listener: () => void): unknown;
+  /** Writes the HTTP refusal and ends the socket. */
   end(data: string): unknown;
+  /** Closes the socket after a refusal. */
   destroy(): unknown;
 }
 
@@ -22,6 +35,11 @@ export interface UpgradeSocketLike {
  * Handler from {@link requireCustomerUpgrade}: resolves to the customer (also set on
  * `req.customer`), or to `undefined` after it has answered the handshake with an HTTP error and
  * closed the socket. It never rejects.
+ *
+ * @example
+ * ```ts
+ * const authenticateUpgrade: UpgradeAuthenticator = requireCustomerUpgrade(verifier);
+ * ```
  */
 export type UpgradeAuthenticator = (
   req: CustomerRequest,

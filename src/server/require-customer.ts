@@ -3,35 +3,64 @@ import { extractToken, type TokenRequestLike } from './extract-token.js';
 import { describeChallenge, validateRealm } from './http-challenge.js';
 import type { Verifier } from './verifier.js';
 
-/** A request {@link requireCustomer} can authenticate; it sets `customer` on success. */
+/**
+ * A request {@link requireCustomer} can authenticate; it sets `customer` on success.
+ *
+ * @example
+ * ```ts
+ * const customer = await authenticate(req, res); // also in (req as CustomerRequest).customer
+ * ```
+ */
 export interface CustomerRequest extends TokenRequestLike {
+  /** The HTTP method; an `OPTIONS` CORS preflight passes through unauthenticated. */
   readonly method?: string | undefined;
   /** The verified shopper, set once the token checks out. */
   customer?: VerifiedCustomer;
 }
 
-/** The parts of a Node `ServerResponse` (or Express `res`) the middleware writes an error answer with. */
+/**
+ * The parts of a Node `ServerResponse` (or Express `res`) the middleware writes an error answer
+ * with.
+ *
+ * @example
+ * ```ts
+ * const res: ResponseLike = serverResponse; // a node:http ServerResponse fits
+ * ```
+ */
 export interface ResponseLike {
+  /** Set to 400, 401 or 500 for a refusal. */
   statusCode: number;
+  /** When `true`, the status and headers are left alone and only the body is written. */
   readonly headersSent?: boolean;
+  /** Sets `WWW-Authenticate`, `Cache-Control` and `Content-Type` on a refusal. */
   setHeader(name: string, value: string): unknown;
+  /** Ends the response with the refusal's JSON body. */
   end(body: string): unknown;
 }
 
-/** Options of {@link requireCustomer} and {@link requireCustomerUpgrade}. */
+/**
+ * Options of {@link requireCustomer} and {@link requireCustomerUpgrade}.
+ *
+ * @example
+ * ```ts
+ * const options: RequireCustomerOptions = { allowQueryToken: true, realm: 'loyalty' };
+ * ```
+ */
 export interface RequireCustomerOptions {
   /**
    * Accept the token from the `token` query parameter too (for `EventSource`).
    *
    * @default false (true for {@link requireCustomerUpgrade}, since browsers cannot set headers on a WebSocket)
+   * @example true // an EventSource route
    */
-  allowQueryToken?: boolean;
+  allowQueryToken?: boolean | undefined;
   /**
    * The `realm` of the `WWW-Authenticate` challenge.
    *
    * @default 'api'
+   * @example 'loyalty'
    */
-  realm?: string;
+  realm?: string | undefined;
 }
 
 /**
@@ -39,6 +68,11 @@ export interface RequireCustomerOptions {
  * `req.customer` is set, or `next(error)` for a failure that is not the caller's. Without `next`
  * (plain `node:http`) await it: it resolves to the customer, or to `undefined` once it has
  * answered the request itself. It never rejects.
+ *
+ * @example
+ * ```ts
+ * const authenticate: CustomerMiddleware = requireCustomer(verifier);
+ * ```
  */
 export type CustomerMiddleware = (
   req: CustomerRequest,

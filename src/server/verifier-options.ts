@@ -1,45 +1,65 @@
 import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
 
-/** Options of {@link createVerifier}. */
+/**
+ * Options of {@link createVerifier}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { clientId, clientSecret, storeHashes: ['abc123'] };
+ * ```
+ */
 export interface VerifierOptions {
-  /** Your app's client ID; tokens must carry it as `aud` and `application_id`. */
+  /**
+   * Your app's client ID; tokens must carry it as `aud` and `application_id`.
+   * @example 'c0ffee1234567890abcdef0123456789'
+   */
   clientId: string;
-  /** Your app's client secret, the HMAC key BigCommerce signs the tokens with. Keep it on the server. */
+  /**
+   * Your app's client secret, the HMAC key BigCommerce signs the tokens with. Keep it on the server.
+   * @example process.env.BC_CLIENT_SECRET ?? ''
+   */
   clientSecret: string;
   /**
    * The stores this app serves; tokens from any other store are refused with `STORE_NOT_ALLOWED`.
    * Required, because any store can obtain tokens for any app's client ID. Pass `null` only to
-   * opt out explicitly (and then key every record by `storeHash`).
+   * opt out explicitly (and then key every record by `storeHash`). Otherwise a non-empty array of
+   * store hashes (letters, digits, `_`, `-`).
    *
    * @example ['abc123']
    */
   storeHashes: readonly string[] | null;
   /**
-   * Allowed clock difference with BigCommerce when checking `exp` and `iat`, in seconds.
+   * Allowed clock difference with BigCommerce when checking `exp` and `iat`, in whole seconds.
    *
    * @default 30
+   * @example 5
    */
-  clockToleranceSeconds?: number;
+  clockToleranceSeconds?: number | undefined;
   /**
-   * Longest accepted token lifetime (`exp − iat`), in seconds. BigCommerce issues 900-second tokens.
+   * Longest accepted token lifetime (`exp − iat`), in whole seconds. BigCommerce issues 900-second
+   * tokens.
    *
    * @default 900
+   * @example 900
    */
-  maxLifetimeSeconds?: number;
+  maxLifetimeSeconds?: number | undefined;
   /**
    * Refuse tokens that expire within this many seconds (`EXPIRED`). Set it to at least the
    * authorizer result TTL when API Gateway caches results, so a cached Allow never outlives the token.
-   * A token is accepted while `now + minRemainingSeconds < exp + clockToleranceSeconds`.
+   * A token is accepted while `now + minRemainingSeconds < exp + clockToleranceSeconds`. Whole
+   * seconds, below `maxLifetimeSeconds`.
    *
    * @default 0
+   * @example 60 // the authorizer's result TTL
    */
-  minRemainingSeconds?: number;
+  minRemainingSeconds?: number | undefined;
   /**
    * The clock, in milliseconds since the Unix epoch.
    *
    * @default Date.now
+   * @example () => clock.now() // a fake clock in tests
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** @internal Use WebCrypto even where `node:crypto` exists (tests). */
   forceWebCrypto?: boolean;
 }

@@ -6,7 +6,14 @@ import { decodeJsonSegment } from './json-segment.js';
 import { createSignatureCheck } from './signature.js';
 import { resolveVerifierOptions, type VerifierOptions } from './verifier-options.js';
 
-/** Verifies Current Customer tokens; made by {@link createVerifier}. Its method needs no `this`. */
+/**
+ * Verifies Current Customer tokens; made by {@link createVerifier}. Its method needs no `this`.
+ *
+ * @example
+ * ```ts
+ * const { verify } = createVerifier(options);
+ * ```
+ */
 export interface Verifier {
   /**
    * Verifies a token and resolves to the frozen, normalised claims.
@@ -14,6 +21,7 @@ export interface Verifier {
    * @param token - the compact JWS, without the `Bearer ` prefix.
    * @throws TokenVerificationError (as a rejection) with a stable `code`; never a raw `TypeError`,
    * `SyntaxError` or `DOMException`, and never with the token in the message.
+   * @example const { storeHash, customerId } = await verifier.verify(token);
    */
   verify(token: unknown): Promise<VerifiedCustomer>;
 }
@@ -43,8 +51,8 @@ function asVerificationError(error: unknown): TokenVerificationError {
  * @example
  * ```ts
  * const verifier = createVerifier({
- *   clientId: process.env.BC_CLIENT_ID,
- *   clientSecret: process.env.BC_CLIENT_SECRET,
+ *   clientId: process.env.BC_CLIENT_ID ?? '', // '' throws a TypeError naming the option
+ *   clientSecret: process.env.BC_CLIENT_SECRET ?? '',
  *   storeHashes: ['abc123'],
  * });
  * const { storeHash, customerId } = await verifier.verify(token);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createApiGatewayAuthorizer,
   type ApiGatewayAuthorizerEvent,
+  type ApiGatewayAuthorizerOptions,
   type Verifier,
 } from '../../src/server/index.js';
 import {
@@ -133,6 +134,18 @@ describe('createApiGatewayAuthorizer', () => {
       );
       await expectUnauthorized(permissive(httpApiEvent({}, `token=${VALID}&token=${VALID}`)));
     });
+  });
+
+  it('treats undefined options as the defaults: IAM policies, no query token', async () => {
+    const options: ApiGatewayAuthorizerOptions = {
+      simpleResponses: undefined,
+      allowQueryToken: undefined,
+    };
+    const defaults = createApiGatewayAuthorizer(testVerifier(), options);
+    expect(await defaults(httpApiEvent({ authorization: `Bearer ${VALID}` }))).toStrictEqual(
+      allow(HTTP_STAGE_WILDCARD),
+    );
+    await expectUnauthorized(defaults(httpApiEvent({}, `token=${VALID}`)));
   });
 
   it('handles HTTP API payload 1.0 like a REST REQUEST event', async () => {

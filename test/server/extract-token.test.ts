@@ -82,6 +82,11 @@ describe('extractToken', () => {
     ).toBe(TOKEN);
   });
 
+  it('ignores the query parameter when allowQueryToken is undefined', () => {
+    const request = { headers: {}, url: `/live?token=${TOKEN}` };
+    expect(extractToken(request, { allowQueryToken: undefined })).toBeUndefined();
+  });
+
   it('prefers Express originalUrl and decodes the parameter', () => {
     const request = {
       headers: {},

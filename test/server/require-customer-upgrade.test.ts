@@ -3,7 +3,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { requireCustomerUpgrade, type VerifiedCustomer } from '../../src/server/index.js';
+import {
+  requireCustomerUpgrade,
+  type RequireCustomerOptions,
+  type VerifiedCustomer,
+} from '../../src/server/index.js';
 import { close, listen } from './helpers/http.js';
 import { mintToken, testVerifier } from './helpers/tokens.js';
 
@@ -110,6 +114,21 @@ describe('requireCustomerUpgrade with ws (noServer)', () => {
       'Bearer realm="api", error="invalid_request"',
     );
     expect(connections).toBe(0);
+  });
+
+  it('treats undefined options as the defaults: query token accepted, realm "api"', async () => {
+    const options: RequireCustomerOptions = { allowQueryToken: undefined, realm: undefined };
+    const authenticateUpgrade = requireCustomerUpgrade(testVerifier(), options);
+    server.removeAllListeners('upgrade');
+    server.on('upgrade', async (req, socket, head) => {
+      if (!(await authenticateUpgrade(req, socket))) return;
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    });
+    const { message } = await connect(`${base}/points/live?token=${VALID}`);
+    expect(message).toStrictEqual({ customerId: 42, storeHash: 'abc123' });
+    const { refusal } = await connect(`${base}/points/live`);
+    expect(refusal?.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(connections).toBe(1);
   });
 
   it('survives a client that resets the connection during verification', async () => {

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requireCustomer, type Verifier } from '../../src/server/index.js';
+import {
+  requireCustomer,
+  type RequireCustomerOptions,
+  type Verifier,
+} from '../../src/server/index.js';
 import { close, listen, parseRawResponse, rawRequest } from './helpers/http.js';
 import { mintToken, realClaims, testVerifier } from './helpers/tokens.js';
 
@@ -115,6 +119,15 @@ describe('requireCustomer on plain node:http (no next)', () => {
     });
     expect(both.status).toBe(400);
     expect(reachedHandler).toBe(1);
+  });
+
+  it('treats undefined options as the defaults: realm "api", no query token', async () => {
+    const options: RequireCustomerOptions = { allowQueryToken: undefined, realm: undefined };
+    await start(testVerifier(), options);
+    const response = await fetch(`${origin}/events?token=${VALID}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(reachedHandler).toBe(0);
   });
 
   it('lets a CORS preflight through untouched, but not a plain OPTIONS', async () => {

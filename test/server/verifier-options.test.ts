@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { createVerifier, type VerifierOptions } from '../../src/server/index.js';
-import { CLIENT_ID, CLIENT_SECRET, STORE_HASH } from './helpers/tokens.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TokenClaimError, createVerifier, type VerifierOptions } from '../../src/server/index.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  NOW,
+  STORE_HASH,
+  mintToken,
+  realClaims,
+  settle,
+} from './helpers/tokens.js';
 
 const base = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, storeHashes: [STORE_HASH] };
 
@@ -47,6 +55,34 @@ describe('createVerifier options', () => {
   it('accepts storeHashes: null as the explicit opt-out, and the defaults', () => {
     expect(create({ storeHashes: null })).toHaveProperty('verify');
     expect(create({ clockToleranceSeconds: 0, minRemainingSeconds: 300 })).toHaveProperty('verify');
+  });
+
+  describe('with every optional option set to undefined', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('applies the defaults: 30 s tolerance, 900 s lifetime, no minimum, Date.now', async () => {
+      vi.useFakeTimers({ now: NOW * 1000, toFake: ['Date'] });
+      const options: VerifierOptions = {
+        ...base,
+        clockToleranceSeconds: undefined,
+        maxLifetimeSeconds: undefined,
+        minRemainingSeconds: undefined,
+        now: undefined,
+      };
+      const { verify } = createVerifier(options);
+      const token = (iat: number, exp: number) => mintToken({ claims: realClaims({ iat, exp }) });
+
+      await expect(verify(token(NOW - 900, NOW - 29))).resolves.toMatchObject({ customerId: 42 });
+      const expired = await settle(verify(token(NOW - 900, NOW - 30)));
+      expect(expired.error).toBeInstanceOf(TokenClaimError);
+      expect(expired.error).toMatchObject({ code: 'EXPIRED' });
+      await expect(verify(token(NOW - 60, NOW + 840))).resolves.toMatchObject({ customerId: 42 });
+      const tooLong = await settle(verify(token(NOW - 60, NOW + 841)));
+      expect(tooLong.error).toBeInstanceOf(TokenClaimError);
+      expect(tooLong.error).toMatchObject({ code: 'CLAIM_INVALID', claim: 'exp' });
+    });
   });
 
   it('never puts the secret in an error message', () => {
