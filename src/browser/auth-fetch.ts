@@ -1,41 +1,57 @@
 import { UnauthorizedError } from './errors.js';
 import { allowUrl } from './origin-policy.js';
 import type { ResolvedOptions } from './options.js';
+import type { ReceivedToken } from './token-source.js';
 
 /** Gets a token for one call; `force` asks for a fresh one. @internal */
 export type TokenGetter = (
   signal: AbortSignal | null | undefined,
   force?: boolean,
-) => Promise<string>;
+) => Promise<ReceivedToken>;
 
 /**
  * Creates `fetch` with the token: checks the exact origin first, then adds the header; never
- * follows a redirect with it; retries a 401 once with a fresh token when the body can be replayed.
- * The `fetch` option receives each attempt as one `Request`. @internal
+ * follows a redirect with it; retries a 401 once with a fresh token when the body can be replayed
+ * and the shopper is still the same. The `fetch` option receives each attempt as one `Request`.
+ * @internal
  */
 export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter): typeof fetch {
   return async (input, init) => {
-    // Checked before `new Request`, which refuses URLs with credentials with a plain TypeError.
-    allowUrl(options.allowedOrigins, (input as Partial<Request>).url ?? (input as string | URL));
+    const given = input as Partial<Request> | null | undefined;
+    // Checked before `new Request`, which refuses URLs with credentials with a plain TypeError…
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Request has `.url`
+    allowUrl(options.allowedOrigins, given?.url ?? String(input));
     const request = new Request(input, init);
-    const signal = init?.signal ?? (input as Partial<Request>).signal;
+    // …and after: what is sent is the Request's own URL, whatever `.url` the input claimed.
+    allowUrl(options.allowedOrigins, request.url);
+    const signal = init?.signal ?? given?.signal;
     // Browsers hide a redirect's target, so a redirect cannot be followed safely: hand it back as is.
     const redirect: RequestRedirect = request.redirect == 'error' ? 'error' : 'manual';
-    // Strings, Blobs, buffers, URLSearchParams and FormData can be sent twice; a stream cannot.
-    const replayable =
-      typeof (init?.body as Partial<ReadableStream> | null)?.getReader != 'function';
+    // Strings, Blobs, buffers, URLSearchParams and FormData can be sent twice; a stream cannot, and
+    // a Request's own body is always one.
+    const body = (init?.body ?? given?.body) as Partial<ReadableStream> | null | undefined;
+    const replayable = typeof body?.getReader != 'function';
+    let shopper: number | undefined;
     const send = async (retry?: boolean) => {
-      const token = await getToken(signal, retry);
-      // An attempt that may be retried sends a copy, keeping the body for the retry.
-      const attempt = new Request(retry || !replayable ? request : request.clone(), { redirect });
+      const [token, customer] = await getToken(signal, retry);
+      // A request meant for one shopper is never replayed as another.
+      if (retry && customer.id !== shopper) return;
+      shopper = customer.id;
+      // An attempt that may be retried sends a copy, keeping the body for the retry. A non-empty
+      // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
+      const attempt = new Request(retry || !replayable ? request : request.clone(), {
+        redirect,
+        referrer: request.referrer,
+        referrerPolicy: request.referrerPolicy,
+      });
       attempt.headers.set(
         options.authHeaderName,
         options.authScheme ? options.authScheme + ' ' + token : token,
       );
       return options.fetch(attempt);
     };
-    let response = await send();
-    if (response.status == 401 && replayable) response = await send(true);
+    let response = (await send()) as Response;
+    if (response.status == 401 && replayable) response = (await send(true)) ?? response;
     if (response.status == 401) throw new UnauthorizedError(response);
     return response;
   };

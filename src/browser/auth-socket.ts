@@ -2,20 +2,62 @@ import { allowUrl } from './origin-policy.js';
 import type { ResolvedOptions } from './options.js';
 import type { TokenGetter } from './auth-fetch.js';
 
-/** Close code sent when the shopper signs out (reason `logout`). */
+/**
+ * Close code sent when the shopper signs out (reason `logout`).
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('close', ({ code }) => {
+ *   if (code === CLOSE_CODE_LOGOUT) showSignedOut();
+ * });
+ * ```
+ */
 export const CLOSE_CODE_LOGOUT = 4001;
-/** Close code sent when a different shopper signs in (reason `customerchange`). */
+/**
+ * Close code sent when a different shopper signs in (reason `customerchange`).
+ *
+ * @example
+ * ```ts
+ * socket.addEventListener('close', ({ code }) => {
+ *   if (code === CLOSE_CODE_CUSTOMER_CHANGE) location.reload();
+ * });
+ * ```
+ */
 export const CLOSE_CODE_CUSTOMER_CHANGE = 4002;
+/** Close code sent when the client is destroyed (reason `destroy`): a normal closure. @internal */
+export const CLOSE_CODE_DESTROY = 1000;
 
-/** Options of an authenticated `EventSource`: `EventSourceInit` plus an abort signal. */
+/**
+ * Options of an authenticated `EventSource`: `EventSourceInit` plus an abort signal.
+ *
+ * @example
+ * ```ts
+ * const events = await auth.eventSource(url, { withCredentials: true, signal });
+ * ```
+ */
 export interface AuthEventSourceInit extends EventSourceInit {
-  /** Aborts waiting for the token. */
+  /**
+   * Aborts waiting for the token.
+   * @default undefined
+   * @example AbortSignal.timeout(5000)
+   */
   signal?: AbortSignal | null | undefined;
 }
 
-/** Options of an authenticated `WebSocket`. */
+/**
+ * Options of an authenticated `WebSocket`.
+ *
+ * @example
+ * ```ts
+ * const socket = await auth.webSocket(url, undefined, { signal: AbortSignal.timeout(5000) });
+ * ```
+ */
 export interface AuthWebSocketOptions {
-  /** Aborts waiting for the token. */
+  /**
+   * Aborts waiting for the token.
+   * @default undefined
+   * @example AbortSignal.timeout(5000)
+   */
   signal?: AbortSignal | null | undefined;
 }
 
@@ -63,7 +105,7 @@ export function createSocketOpener(
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';
-    wire.searchParams.set(options.tokenQueryParam, await getToken(signal));
+    wire.searchParams.set(options.tokenQueryParam, (await getToken(signal))[0]);
     const opened = new Transport(wire.href, init as never);
     // What the page (and its error reporting) reads back is the URL without the token.
     Object.defineProperty(opened, 'url', { value: url.href });

@@ -1,6 +1,7 @@
 import { createAuthFetch } from './auth-fetch.js';
 import {
   CLOSE_CODE_CUSTOMER_CHANGE,
+  CLOSE_CODE_DESTROY,
   CLOSE_CODE_LOGOUT,
   createSocketOpener,
   type AuthEventSourceInit,
@@ -16,37 +17,87 @@ import {
 import { watchIdentity } from './identity-watch.js';
 import { resolveOptions, type CustomerAuthOptions } from './options.js';
 import { createTokenCache } from './token-cache.js';
-import { createTokenSource, type CustomerSummary } from './token-source.js';
+import { createTokenSource, type CustomerSummary, type ReceivedToken } from './token-source.js';
 
-/** Options of {@link CustomerAuthClient.getToken}. */
+/**
+ * Options of {@link CustomerAuthClient.getToken}.
+ *
+ * @example
+ * ```ts
+ * const jwt = await auth.getToken({ force: true, signal: AbortSignal.timeout(5000) });
+ * ```
+ */
 export interface GetTokenOptions {
-  /** Ignore the cached token and start a new request (which later callers share). @default false */
+  /**
+   * Ignore the cached token and start a new request (which later callers share).
+   * @default false
+   * @example true
+   */
   force?: boolean | undefined;
-  /** Rejects this call with the signal's reason; the shared request goes on for other callers. */
+  /**
+   * Rejects this call with the signal's reason; the shared request goes on for other callers.
+   * @default undefined
+   * @example AbortSignal.timeout(5000)
+   */
   signal?: AbortSignal | null | undefined;
 }
 
-/** A customer-auth client. Methods do not use `this`; they can be passed around on their own. */
+/**
+ * A customer-auth client, from {@link createCustomerAuth} or {@link configure}. Methods do not use
+ * `this`; they can be passed around on their own.
+ *
+ * @example
+ * ```ts
+ * const { fetch: authFetch, on } = createCustomerAuth(options);
+ * ```
+ */
 export interface CustomerAuthClient {
-  /** `fetch` with the token in a header, for allowed origins only. Rejects like `fetch`, plus typed errors. */
+  /**
+   * `fetch` with the token in a header, for allowed origins only. Rejects like `fetch`, plus typed
+   * errors.
+   * @example const response = await auth.fetch('https://api.example.com/points');
+   */
   fetch: typeof fetch;
-  /** Resolves to a connecting `WebSocket` whose URL carries the token as a query parameter. */
+  /**
+   * Resolves to a connecting `WebSocket` whose URL carries the token as a query parameter.
+   * @example const socket = await auth.webSocket('wss://api.example.com/points/live');
+   */
   webSocket(
     url: string | URL,
     protocols?: string | string[],
     options?: AuthWebSocketOptions,
   ): Promise<WebSocket>;
-  /** Resolves to an `EventSource` whose URL carries the token as a query parameter. */
+  /**
+   * Resolves to an `EventSource` whose URL carries the token as a query parameter.
+   * @example const events = await auth.eventSource('https://api.example.com/points/stream');
+   */
   eventSource(url: string | URL, init?: AuthEventSourceInit): Promise<EventSource>;
-  /** The current shopper's JWT, cached in memory for at most `maxTokenAgeMs`. */
+  /**
+   * The current shopper's JWT, cached in memory for at most `maxTokenAgeMs`.
+   * @example const jwt = await auth.getToken();
+   */
   getToken(options?: GetTokenOptions): Promise<string>;
-  /** The last token's decoded, **unverified** claims, for display only; `null` when unknown or signed out. */
+  /**
+   * The last token's decoded, **unverified** claims, for display only; `null` when unknown or
+   * signed out.
+   * @example greeting.textContent = auth.getCustomer()?.email ?? 'Welcome';
+   */
   getCustomer(): CustomerSummary | null;
-  /** Drops the cached token here and in other tabs (for example after a GraphQL `logout` mutation). */
+  /**
+   * Drops the cached token here and in other tabs (for example after a GraphQL `logout` mutation).
+   * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
+   */
   invalidate(): void;
-  /** Listens to an event; returns a function that stops listening. */
+  /**
+   * Listens to an event; returns a function that stops listening.
+   * @example const stop = auth.on('logout', () => location.reload());
+   */
   on<K extends CustomerAuthEventName>(name: K, listener: CustomerAuthListener<K>): () => void;
-  /** Removes every listener and channel and rejects later calls with `DESTROYED`. Idempotent. */
+  /**
+   * Removes every listener and channel, closes the sockets and event sources this client opened
+   * (code `1000`, reason `destroy`), and rejects later calls with `DESTROYED`. Idempotent.
+   * @example useEffect(() => auth.destroy, []); // React: destroy on unmount
+   */
   destroy(): void;
 }
 
@@ -73,19 +124,20 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The shopper the last token named, kept across a logout: signing in as someone else is a switch.
   let lastSeen: CustomerSummary | null = null;
 
-  const bump = (reason: InvalidateReason) => {
-    clearCache();
+  // `keep`: the token that announced a customer switch survives the purge the switch causes.
+  const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
+    clearCache(keep);
     emit('invalidate', { reason });
   };
   // `current` undefined: signed out; `null`: another shopper, not known yet.
-  const change = (current?: CustomerSummary | null) => {
+  const change = (current?: CustomerSummary | null, keep?: ReceivedToken) => {
     const signedOut = current === undefined;
     const previous = signedOut ? customer : lastSeen;
     const reason = signedOut ? 'logout' : 'customerchange';
     customer = current ?? null;
     // After an announced switch (`null`) the next token names the new shopper: not another switch.
     if (!signedOut) lastSeen = current;
-    bump(reason);
+    bump(reason, keep);
     if (previous) {
       closeSockets(signedOut ? CLOSE_CODE_LOGOUT : CLOSE_CODE_CUSTOMER_CHANGE, reason);
       emit(reason, { previous, current });
@@ -98,12 +150,15 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
 
   const [getCached, clearCache] = createTokenCache(
     createTokenSource(resolved, signal),
-    ([, current]) => {
+    (token) => {
+      const current = token[1];
       if (lastSeen && (lastSeen.id !== current.id || lastSeen.storeHash !== current.storeHash)) {
-        change(current);
         post('c' + String(current.id));
+        // Sets `customer`: a sign-out from one of its listeners must stick.
+        change(current, token);
+      } else {
+        customer = lastSeen = current;
       }
-      customer = lastSeen = current;
       emit('token', { customer: current });
     },
     (error) => {
@@ -113,7 +168,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   );
   const getToken = async (callerSignal?: AbortSignal | null, force?: boolean) => {
     signal.throwIfAborted();
-    return (await getCached(callerSignal, force))[0];
+    return getCached(callerSignal, force);
   };
   const [webSocket, eventSource, closeSockets] = createSocketOpener(resolved, getToken);
   const post = watchIdentity(
@@ -136,7 +191,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     fetch: createAuthFetch(resolved, getToken),
     webSocket,
     eventSource,
-    getToken: (options) => getToken(options?.signal, options?.force),
+    getToken: async (options) => (await getToken(options?.signal, options?.force))[0],
     getCustomer: () => customer,
     invalidate() {
       bump('invalidate');
@@ -146,6 +201,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     destroy() {
       if (!signal.aborted) lifetime.abort(new CustomerAuthError('DESTROYED'));
       clearCache();
+      // Nothing would close them on a logout any more.
+      closeSockets(CLOSE_CODE_DESTROY, 'destroy');
     },
   };
 }

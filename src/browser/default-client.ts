@@ -7,8 +7,8 @@ let defaultClient: CustomerAuthClient | undefined;
 
 /**
  * Sets up the default client used by {@link bcAuthFetch}, {@link bcAuthWebSocket} and
- * {@link bcAuthEventSource}, destroying the previous one. The script tag calls it from its
- * `data-*` attributes.
+ * {@link bcAuthEventSource}, destroying the previous one (which closes its sockets). The script
+ * tag calls it from its `data-*` attributes.
  *
  * @example
  * ```ts
@@ -39,8 +39,8 @@ export function getDefaultClient(): CustomerAuthClient {
 }
 
 /**
- * `fetch` through the default client: the token goes in the `Authorization` header, and only to
- * `allowedOrigins`.
+ * `fetch` through the default client: the token goes in the `authHeaderName` header
+ * (`Authorization` by default), and only to `allowedOrigins`.
  *
  * @example
  * ```ts

@@ -3,12 +3,17 @@
  *
  * - `NOT_SIGNED_IN`: no shopper is signed in (the token endpoint answered 404, or `getToken` returned `null`).
  * - `TOKEN_REQUEST_FAILED`: the token request failed: network error, a non-2xx status other than 404, or a redirect.
- * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong.
+ * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong, or it has no numeric `customer.id`.
  * - `ORIGIN_NOT_ALLOWED`: the URL's origin is not in `allowedOrigins`; nothing was sent.
  * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed).
  * - `NOT_CONFIGURED`: a `bcAuth*` function was called before `configure()` (or before a configured script tag ran).
  * - `UNSUPPORTED_ENVIRONMENT`: called outside a browser, for example during server-side rendering.
  * - `DESTROYED`: the client was destroyed.
+ *
+ * @example
+ * ```ts
+ * const code: CustomerAuthErrorCode = 'NOT_SIGNED_IN';
+ * ```
  */
 export type CustomerAuthErrorCode =
   | 'NOT_SIGNED_IN'
@@ -63,7 +68,15 @@ export class CustomerAuthError extends Error {
   }
 }
 
-/** No shopper is signed in: the token endpoint answered 404 (code `NOT_SIGNED_IN`). */
+/**
+ * No shopper is signed in: the token endpoint answered 404, or `getToken` returned `null` (code
+ * `NOT_SIGNED_IN`).
+ *
+ * @example
+ * ```ts
+ * if (isCustomerAuthError(error, 'NOT_SIGNED_IN')) showSignInLink();
+ * ```
+ */
 export class NotSignedInError extends CustomerAuthError {
   override readonly name = 'NotSignedInError';
   declare readonly code: 'NOT_SIGNED_IN';
@@ -73,7 +86,14 @@ export class NotSignedInError extends CustomerAuthError {
   }
 }
 
-/** The token request failed (code `TOKEN_REQUEST_FAILED`). */
+/**
+ * The token request failed (code `TOKEN_REQUEST_FAILED`).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TokenRequestError && error.status === 0) showOfflineNotice();
+ * ```
+ */
 export class TokenRequestError extends CustomerAuthError {
   override readonly name = 'TokenRequestError';
   declare readonly code: 'TOKEN_REQUEST_FAILED';
@@ -85,7 +105,14 @@ export class TokenRequestError extends CustomerAuthError {
   }
 }
 
-/** The token response is not an acceptable Current Customer JWT (code `INVALID_TOKEN`). */
+/**
+ * The token response is not an acceptable Current Customer JWT (code `INVALID_TOKEN`).
+ *
+ * @example
+ * ```ts
+ * if (isCustomerAuthError(error, 'INVALID_TOKEN')) console.error('check appClientId', error);
+ * ```
+ */
 export class InvalidTokenError extends CustomerAuthError {
   override readonly name = 'InvalidTokenError';
   declare readonly code: 'INVALID_TOKEN';
@@ -96,7 +123,15 @@ export class InvalidTokenError extends CustomerAuthError {
   }
 }
 
-/** The URL's exact origin is not in `allowedOrigins`; nothing was sent (code `ORIGIN_NOT_ALLOWED`). */
+/**
+ * The URL's exact origin is not in `allowedOrigins`; nothing was sent (code
+ * `ORIGIN_NOT_ALLOWED`).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof OriginNotAllowedError) console.error('not allowed:', error.origin);
+ * ```
+ */
 export class OriginNotAllowedError extends CustomerAuthError {
   override readonly name = 'OriginNotAllowedError';
   declare readonly code: 'ORIGIN_NOT_ALLOWED';
@@ -111,6 +146,11 @@ export class OriginNotAllowedError extends CustomerAuthError {
 /**
  * The API answered 401 although the request carried a freshly fetched token, or the 401 could
  * not be retried because the body is a stream (code `UNAUTHORIZED`).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UnauthorizedError) console.warn(await error.response.text());
+ * ```
  */
 export class UnauthorizedError extends CustomerAuthError {
   override readonly name = 'UnauthorizedError';

@@ -4,11 +4,25 @@ import type { CustomerSummary } from './token-source.js';
 /**
  * Why the cached token was dropped: `invalidate` (your call), `logout`, `customerchange`, `tab`
  * (a notice from another tab or page), `pagehide`, `pageshow` (restored from the back/forward cache).
+ *
+ * @example
+ * ```ts
+ * auth.on('invalidate', ({ reason }) => {
+ *   if (reason === 'pageshow') refreshBalance();
+ * });
+ * ```
  */
 export type InvalidateReason =
   'invalidate' | 'logout' | 'customerchange' | 'tab' | 'pagehide' | 'pageshow';
 
-/** Events and their details. No detail ever contains a token. */
+/**
+ * Events and their details. No detail ever contains a token.
+ *
+ * @example
+ * ```ts
+ * auth.on('customerchange', ({ previous, current }) => renderGreeting(current ?? previous));
+ * ```
+ */
 export interface CustomerAuthEventMap {
   /** A fresh token arrived; `customer` is decoded, unverified, for display only. */
   token: { readonly customer: CustomerSummary };
@@ -23,10 +37,24 @@ export interface CustomerAuthEventMap {
   invalidate: { readonly reason: InvalidateReason };
 }
 
-/** Name of an event in {@link CustomerAuthEventMap}. */
+/**
+ * Name of an event in {@link CustomerAuthEventMap}.
+ *
+ * @example
+ * ```ts
+ * const names: CustomerAuthEventName[] = ['token', 'logout', 'customerchange', 'invalidate'];
+ * ```
+ */
 export type CustomerAuthEventName = keyof CustomerAuthEventMap;
 
-/** A listener for event `K`; it receives the event's detail. */
+/**
+ * A listener for event `K`; it receives the event's detail.
+ *
+ * @example
+ * ```ts
+ * const onLogout: CustomerAuthListener<'logout'> = ({ previous }) => forget(previous.id);
+ * ```
+ */
 export type CustomerAuthListener<K extends CustomerAuthEventName> = (
   detail: CustomerAuthEventMap[K],
 ) => void;

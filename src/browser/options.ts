@@ -1,6 +1,16 @@
 import { toOrigin } from './origin-policy.js';
 
-/** Options for {@link createCustomerAuth} and {@link configure}. */
+/**
+ * Options for {@link createCustomerAuth} and {@link configure}.
+ *
+ * @example
+ * ```ts
+ * const options: CustomerAuthOptions = {
+ *   appClientId: 'your-app-client-id',
+ *   allowedOrigins: ['https://api.example.com'],
+ * };
+ * ```
+ */
 export interface CustomerAuthOptions {
   /**
    * Client ID of your app in the BigCommerce Developer Portal (not a store API account).
@@ -23,15 +33,29 @@ export interface CustomerAuthOptions {
    */
   storefrontUrl?: string | undefined;
   /**
-   * Your own token provider, for headless front ends whose backend obtains the JWT. Resolves to the
-   * JWT, or `null` when no shopper is signed in. Replaces the request to `/customer/current.jwt`.
-   * @example async (signal) => (await fetch('/api/bc-token', { signal })).text()
+   * Your own token provider, for headless front ends whose backend obtains the JWT. Replaces the
+   * request to `/customer/current.jwt`; its answer is checked like the endpoint's. Resolve to the
+   * JWT, or to `null` when no shopper is signed in: `null` is the only way to report that (it
+   * becomes `NOT_SIGNED_IN`, and a `logout` event when a shopper was known). Any error it throws
+   * that is not a `CustomerAuthError` becomes `TOKEN_REQUEST_FAILED` (status 0, the error as
+   * `cause`).
+   * @default undefined (the request to `/customer/current.jwt`)
+   * @example
+   * ```ts
+   * async (signal) => {
+   *   const response = await fetch('/api/bc-token', { signal });
+   *   if (response.status === 404) return null;
+   *   if (!response.ok) throw new Error(`token route answered ${response.status}`);
+   *   return response.text();
+   * }
+   * ```
    */
   getToken?: ((signal: AbortSignal) => Promise<string | null>) | undefined;
   /**
    * How long a token is reused, counted from when it arrived, in milliseconds. `0` fetches for every
    * call (concurrent callers still share one request). Values above 60000 are treated as 60000.
    * @default 5000
+   * @example 0
    */
   maxTokenAgeMs?: number | undefined;
   /**
@@ -46,32 +70,59 @@ export interface CustomerAuthOptions {
    * Path of the storefront's logout URL; clicks and navigations to it sign the shopper out here and
    * in other tabs.
    * @default '/login.php?action=logout'
+   * @example '/logout'
    */
   logoutPath?: string | undefined;
   /** Header that carries the token. @default 'Authorization' @example 'X-Customer-Token' */
   authHeaderName?: string | undefined;
-  /** Scheme before the token in the header; `''` sends the bare token. @default 'Bearer' */
+  /**
+   * Scheme before the token in the header; `''` sends the bare token.
+   * @default 'Bearer'
+   * @example ''
+   */
   authScheme?: string | undefined;
-  /** Query parameter that carries the token for WebSockets and event sources. @default 'token' */
+  /**
+   * Query parameter that carries the token for WebSockets and event sources.
+   * @default 'token'
+   * @example 'jwt'
+   */
   tokenQueryParam?: string | undefined;
   /**
    * `fetch` to use for the token request (called with a URL and an init) and API requests (called
    * with one `Request` per attempt).
    * @default globalThis.fetch
+   * @example (input, init) => fetch(input, init)
    */
   fetch?: typeof fetch | undefined;
-  /** `WebSocket` constructor. @default globalThis.WebSocket */
+  /**
+   * `WebSocket` constructor.
+   * @default globalThis.WebSocket
+   * @example FakeWebSocket // in tests
+   */
   WebSocket?: typeof WebSocket | undefined;
-  /** `EventSource` constructor. @default globalThis.EventSource */
+  /**
+   * `EventSource` constructor.
+   * @default globalThis.EventSource
+   * @example FakeEventSource // in tests
+   */
   EventSource?: typeof EventSource | undefined;
   /**
    * `BroadcastChannel` constructor for cross-tab notices; `null` uses the `storage` event instead.
    * @default globalThis.BroadcastChannel when present, else the `storage` event
+   * @example null
    */
   BroadcastChannel?: typeof BroadcastChannel | null | undefined;
-  /** Wall clock in milliseconds since the epoch. @default Date.now */
+  /**
+   * Wall clock in milliseconds since the epoch.
+   * @default Date.now
+   * @example () => clock.now() // a fake clock in tests
+   */
   now?: (() => number) | undefined;
-  /** Monotonic clock in milliseconds. @default () => performance.now() */
+  /**
+   * Monotonic clock in milliseconds.
+   * @default () => performance.now()
+   * @example () => clock.monotonicNow() // a fake clock in tests
+   */
   monotonicNow?: (() => number) | undefined;
 }
 

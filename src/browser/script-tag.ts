@@ -4,6 +4,12 @@ import * as namespace from './index.js';
 import { configureFromScriptTag } from './script-config.js';
 
 Object.assign(window, { bcAuthFetch, bcAuthWebSocket, bcAuthEventSource });
-configureFromScriptTag();
+try {
+  configureFromScriptTag();
+} catch (error) {
+  // Reported like an uncaught error, while window.BcCustomerAuth still comes to be: the page can
+  // call BcCustomerAuth.configure() itself.
+  reportError(error);
+}
 
 export default namespace;

@@ -1,4 +1,5 @@
 import { raceAbort } from './abort.js';
+import { isCustomerAuthError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ReceivedToken } from './token-source.js';
 
@@ -15,22 +16,30 @@ const MAX_TOKEN_AGE_MS = 60_000;
 
 /**
  * An in-memory, single-flight token cache with an epoch guard. `onToken` sees every token that
- * arrives in the current epoch before it is cached (and may clear the cache); `onError` sees every
- * failure of a request started in the current epoch. Returns the getter and `clear`, which drops
- * the token and disowns every request in flight. @internal
+ * arrives in the current epoch, after it is cached (and may clear the cache: a listener's identity
+ * event then makes the callers ask again); `onError` sees every failure of a request started in the
+ * current epoch. An answer older than one already applied is ignored, and so is one to a request
+ * from an earlier epoch: their callers get the newest cached token, or ask again. Returns the getter
+ * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight.
+ * @internal
  */
 export function createTokenCache(
   request: () => Promise<ReceivedToken>,
   onToken: (token: ReceivedToken) => void,
   onError: (error: unknown) => void,
   { maxTokenAgeMs, now, monotonicNow }: ResolvedOptions,
-): [get: CachedTokenGetter, clear: () => void] {
+): [get: CachedTokenGetter, clear: (keep?: ReceivedToken) => void] {
   let epoch = 0;
+  // Requests are numbered; `applied` is the newest one whose answer was applied.
+  let started = 0;
+  let applied = 0;
   let cached: ReceivedToken | undefined;
   let receivedWallMs = 0;
   let receivedMonotonicMs = 0;
-  // Resolves to `undefined` when an identity event made its answer stale.
+  // Resolves to `undefined` when its answer is stale and no newer token is cached: ask again.
   let flight: Promise<ReceivedToken | undefined> | undefined;
+  // Callers waiting on `flight`; when the last one gives up, later callers start afresh.
+  let waiting = 0;
 
   // Fresh only while both clocks agree: survives wall-clock changes and sleeping laptops.
   const isFresh = (token: ReceivedToken) => {
@@ -41,26 +50,31 @@ export function createTokenCache(
 
   const start = () => {
     const startedIn = epoch;
+    const number = ++started;
+    // True when this answer is the newest of the current epoch, and then it is applied.
+    const apply = () => {
+      if (flight == pending) flight = undefined;
+      return startedIn == epoch && number > applied && (applied = number);
+    };
     const pending: typeof flight = request().then(
       (token) => {
-        if (startedIn != epoch) return undefined;
-        // Only the newest request fills the cache, so an older one cannot overwrite a forced one.
-        const newest = flight == pending;
-        onToken(token);
-        if (newest) {
+        if (apply()) {
           cached = token;
           receivedWallMs = now();
           receivedMonotonicMs = monotonicNow();
-          flight = undefined;
+          onToken(token);
         }
-        return token;
+        // The newest token the current epoch has (a listener's identity event may have dropped
+        // this one); without one, the callers ask again.
+        return cached;
       },
       (error: unknown) => {
-        if (flight == pending) flight = undefined;
-        if (startedIn == epoch) onError(error);
+        if (apply()) onError(error);
+        else if (!isCustomerAuthError(error, 'DESTROYED')) return cached;
         throw error;
       },
     );
+    waiting = 0;
     return (flight = pending);
   };
 
@@ -68,15 +82,21 @@ export function createTokenCache(
     for (;;) {
       signal?.throwIfAborted();
       if (!force && cached && isFresh(cached)) return cached;
+      const joined = force || !flight ? start() : flight;
+      waiting++;
       // A request started before the last identity event never serves its callers: ask again.
-      const token = await raceAbort(force || !flight ? start() : flight, signal);
+      const token = await raceAbort(joined, signal).catch((error: unknown) => {
+        if (flight == joined && !--waiting) flight = undefined;
+        throw error;
+      });
       if (token) return token;
       force = false;
     }
   };
-  const clear = () => {
+  const clear = (keep?: ReceivedToken) => {
     epoch++;
-    cached = flight = undefined;
+    if (cached != keep) cached = undefined;
+    flight = undefined;
   };
   return [get, clear];
 }

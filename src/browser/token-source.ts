@@ -11,6 +11,11 @@ import type { ResolvedOptions } from './options.js';
 /**
  * The shopper a token names, decoded but **not verified** (only your server can verify it).
  * For display only; never use it for authorization.
+ *
+ * @example
+ * ```ts
+ * { id: 42, email: 'shopper1@example.com', groupId: '0', storeHash: 'abc123' }
+ * ```
  */
 export interface CustomerSummary {
   /** `customer.id`: the store-scoped customer ID. */

@@ -83,6 +83,30 @@ describe('client.fetch', () => {
     );
   });
 
+  it('checks the URL a Request really has, not a .url an object claims', async () => {
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'] });
+    // Not a Request: it is requested by its string form, here the page's own origin.
+    const input = {
+      url: 'https://api.example.com/points',
+      toString: () => server.origin + '/leak',
+    } as unknown as string;
+    const error = await auth.fetch(input).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OriginNotAllowedError);
+    expect(error).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED', origin: server.origin });
+    expect(server.tokenRequests).toHaveLength(0);
+    expect(server.apiRequests).toHaveLength(0);
+  });
+
+  it.each([undefined, null])(
+    'reads %s input like fetch does: a URL relative to the page',
+    async (input) => {
+      const auth = newClient({ allowedOrigins: ['https://api.example.com'] });
+      const error = await auth.fetch(input as unknown as string).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OriginNotAllowedError);
+      expect(error).toMatchObject({ origin: server.origin });
+    },
+  );
+
   it('retries a 401 once with a freshly fetched token, then succeeds', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
     await auth.getToken();
@@ -140,23 +164,35 @@ describe('client.fetch', () => {
     expect(server.apiRequests[1]?.body).toContain('points');
   });
 
-  it('replays a Request with a body by cloning it', async () => {
+  it('sends a Request that has a body once: its body is a stream, so a 401 is not retried', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    server.apiHandler = always401;
+    const request = new Request(server.origin + '/redeem', {
+      method: 'POST',
+      body: '{"points":5}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const error = await auth.fetch(request).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', response: { status: 401 } });
+    expect(server.tokenRequests).toHaveLength(1);
+    expect(server.apiRequests.map((r) => [r.method, r.body, r.authorization])).toEqual([
+      ['POST', '{"points":5}', 'Bearer ' + server.issued[0]],
+    ]);
+  });
+
+  it('retries a bodiless Request after a 401', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
     let calls = 0;
     server.apiHandler = (request, response) => {
       if (++calls == 1) return always401(request, response);
       response.end('ok');
     };
-    const request = new Request(server.origin + '/redeem', {
-      method: 'POST',
-      body: '{"points":5}',
-      headers: { 'content-type': 'application/json' },
-    });
-    const response = await auth.fetch(request);
+    const response = await auth.fetch(new Request(server.origin + '/points'));
     expect(await response.text()).toBe('ok');
-    expect(server.apiRequests.map((r) => [r.method, r.body, r.authorization])).toEqual([
-      ['POST', '{"points":5}', 'Bearer ' + server.issued[0]],
-      ['POST', '{"points":5}', 'Bearer ' + server.issued[1]],
+    expect(server.apiRequests.map((r) => r.authorization)).toEqual([
+      'Bearer ' + server.issued[0],
+      'Bearer ' + server.issued[1],
     ]);
   });
 
@@ -204,6 +240,43 @@ describe('client.fetch', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(sent).toHaveLength(1);
+  });
+
+  it('does not retry a Request whose body is a ReadableStream', async () => {
+    server.apiHandler = always401;
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('chunk'));
+        controller.close();
+      },
+    });
+    const request = new Request(server.origin + '/upload', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(auth.fetch(request)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(server.apiRequests).toHaveLength(1);
+  });
+
+  it('never replays a request as another shopper: a 401 after a switch rejects, sent once', async () => {
+    const changes: unknown[] = [];
+    const auth = newClient({ allowedOrigins: [server.origin], maxTokenAgeMs: 0 });
+    auth.on('customerchange', (detail) => changes.push(detail));
+    server.apiHandler = (request, response) => {
+      // The shopper changes between the first attempt and the retry's token.
+      server.customerId = 2;
+      always401(request, response);
+    };
+    const error = await auth
+      .fetch(server.origin + '/points/redeem', { method: 'POST', body: '{"points":5}' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', response: { status: 401 } });
+    expect(server.apiRequests.map((r) => r.authorization)).toEqual(['Bearer ' + server.issued[0]]);
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(changes).toHaveLength(1);
   });
 
   it('does not carry the token along a redirect to another origin', async () => {

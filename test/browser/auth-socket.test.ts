@@ -3,9 +3,13 @@ import {
   CLOSE_CODE_CUSTOMER_CHANGE,
   CLOSE_CODE_LOGOUT,
   OriginNotAllowedError,
+  bcAuthWebSocket,
+  configure,
+  getDefaultClient,
 } from '../../src/browser/index.js';
 import { newClient, settle } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
+import { CLIENT_ID } from './helpers/tokens.js';
 
 const env = useStorefrontAndSockets();
 
@@ -109,6 +113,25 @@ describe('client.webSocket', () => {
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     newClient({ allowedOrigins: [], customerId: 2 });
     expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
+  });
+
+  it('closes with 1000 "destroy" when its client is destroyed: nothing would close it on a logout', async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    auth.destroy();
+    expect(await (await connection).closed).toEqual({ code: 1000, reason: 'destroy' });
+  });
+
+  it('closes the sockets of the default client that configure() replaces', async () => {
+    const first = configure({ appClientId: CLIENT_ID, allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
+    await opened(await bcAuthWebSocket(wsOrigin() + '/live'));
+    const second = configure({ appClientId: CLIENT_ID, allowedOrigins: [env.sockets.origin] });
+    expect(await (await connection).closed).toEqual({ code: 1000, reason: 'destroy' });
+    expect(getDefaultClient()).toBe(second);
+    expect(second).not.toBe(first);
+    second.destroy();
   });
 
   it('keeps sockets open on invalidate() and page lifecycle events', async () => {

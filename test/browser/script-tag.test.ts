@@ -95,14 +95,23 @@ describe('the script-tag entry', () => {
     }
   });
 
-  it('reports bad attributes with the option name', async () => {
+  it('reports bad attributes with the option name, and still defines the namespace', async () => {
+    const reportError = vi.fn();
+    vi.stubGlobal('reportError', reportError);
     addScript({
       'data-app-client-id': CLIENT_ID,
       'data-allowed-origins': 'http://api.example.com',
     });
-    await expect(import('../../src/browser/script-tag.js')).rejects.toThrow(
-      'bc-customer-auth: invalid option allowedOrigins',
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    vi.unstubAllGlobals();
+    expect(reportError).toHaveBeenCalledTimes(1);
+    const [error] = reportError.mock.calls[0] as [unknown];
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ message: 'bc-customer-auth: invalid option allowedOrigins' });
+    expect(() => namespace.getDefaultClient()).toThrow(
+      expect.objectContaining({ code: 'NOT_CONFIGURED' }),
     );
+    expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
   });
 });
 

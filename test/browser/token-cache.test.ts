@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotSignedInError } from '../../src/browser/index.js';
 import { fakeClock, newClient, setPageUrl, until, type FakeClock } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
@@ -210,5 +210,153 @@ describe('token cache: epoch guard', () => {
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     expect(logouts).toEqual([{ previous: expect.objectContaining({ id: 1 }) }]);
     expect(auth.getCustomer()).toBeNull();
+  });
+});
+
+describe('token cache: identity events raised by listeners', () => {
+  it('does not hand out a token that arrived before invalidate() called from a token listener', async () => {
+    const auth = client();
+    let first = true;
+    auth.on('token', () => {
+      if (first) {
+        first = false;
+        auth.invalidate();
+      }
+    });
+    const token = await auth.getToken();
+    expect(token).toBe(server.issued[1]);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('keeps a sign-out raised from a customerchange listener: the new shopper’s token is dropped', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = client();
+    await auth.getToken();
+    server.customerId = 2;
+    auth.on('customerchange', () => {
+      server.customerId = null;
+      document.querySelector('a')?.click();
+    });
+    const logouts: unknown[] = [];
+    auth.on('logout', (detail) => logouts.push(detail));
+    await expect(auth.getToken({ force: true })).rejects.toBeInstanceOf(NotSignedInError);
+    expect(logouts).toHaveLength(1);
+    expect(auth.getCustomer()).toBeNull();
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(server.tokenRequests).toHaveLength(4);
+  });
+});
+
+describe('token cache: out-of-order and stale answers', () => {
+  /** A `fetch` whose answers the test gives, in any order. */
+  function answeredByHand() {
+    const answers: ((response: Response) => void)[] = [];
+    const fetchStub = vi.fn(
+      () => new Promise<Response>((resolve) => answers.push(resolve)),
+    ) as unknown as typeof fetch;
+    return { answers, fetchStub };
+  }
+
+  it('ignores an older answer that arrives after a newer one: no false customerchange', async () => {
+    const { answers, fetchStub } = answeredByHand();
+    const auth = newClient({ allowedOrigins: [], fetch: fetchStub });
+    const changes: unknown[] = [];
+    auth.on('customerchange', (detail) => changes.push(detail));
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 2);
+    const newer = makeJwt(2);
+    answers[1]?.(new Response(newer));
+    expect(await forced).toBe(newer);
+    answers[0]?.(new Response(makeJwt(1)));
+    // The older request's caller gets the newer token.
+    expect(await early).toBe(newer);
+    expect(auth.getCustomer()?.id).toBe(2);
+    expect(changes).toEqual([]);
+  });
+
+  it('ignores an older 404 that arrives after a newer token: no false logout', async () => {
+    const { answers, fetchStub } = answeredByHand();
+    const auth = newClient({ allowedOrigins: [], fetch: fetchStub, maxTokenAgeMs: 0 });
+    const logouts: unknown[] = [];
+    auth.on('logout', (detail) => logouts.push(detail));
+    const first = auth.getToken();
+    await until(() => answers.length == 1);
+    answers[0]?.(new Response(makeJwt(1)));
+    await first;
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 3);
+    const newer = makeJwt(1);
+    answers[2]?.(new Response(newer));
+    await forced;
+    answers[1]?.(new Response('{"errors":[]}', { status: 404 }));
+    expect(await early).toBe(newer);
+    expect(logouts).toEqual([]);
+    expect(auth.getCustomer()?.id).toBe(1);
+  });
+
+  it('asks again when a 404 answers a request disowned by another identity event, then signs out', async () => {
+    const closed: number[] = [];
+    class FakeEventSource {
+      readyState = 1;
+      constructor(readonly url: string) {}
+      close() {
+        closed.push(Date.now());
+        this.readyState = 2;
+      }
+    }
+    const auth = newClient({
+      allowedOrigins: [server.origin],
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+      maxTokenAgeMs: 0,
+    });
+    const logouts: unknown[] = [];
+    auth.on('logout', (detail) => logouts.push(detail));
+    await auth.eventSource(server.origin + '/stream');
+    const release = server.holdTokens();
+    const pending = auth.getToken();
+    await until(() => server.tokenRequests.length == 2);
+    auth.invalidate();
+    server.customerId = null;
+    release();
+    await expect(pending).rejects.toBeInstanceOf(NotSignedInError);
+    expect(server.tokenRequests).toHaveLength(3);
+    expect(auth.getCustomer()).toBeNull();
+    expect(logouts).toHaveLength(1);
+    expect(closed).toHaveLength(1);
+  });
+});
+
+describe('token cache: a stalled request', () => {
+  it('is dropped when its last waiter gives up, so later calls start afresh', async () => {
+    let calls = 0;
+    const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
+      // The first token request never answers (a hung connection); later ones do.
+      ++calls == 1 ? new Promise<Response>(() => undefined) : fetch(input, init),
+    );
+    const auth = newClient({ allowedOrigins: [], fetch: fetchStub as typeof fetch });
+    const controller = new AbortController();
+    const first = auth.getToken({ signal: controller.signal });
+    const reason = new Error('gave up');
+    controller.abort(reason);
+    await expect(first).rejects.toBe(reason);
+    expect(await auth.getToken()).toBe(server.issued[0]);
+    expect(fetchStub).toHaveBeenCalledTimes(2);
+  });
+
+  it('stays shared while another caller still waits', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const controller = new AbortController();
+    const leaving = auth.getToken({ signal: controller.signal });
+    const staying = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    controller.abort();
+    await expect(leaving).rejects.toBe(controller.signal.reason);
+    const joining = auth.getToken();
+    release();
+    expect(await joining).toBe(await staying);
+    expect(server.tokenRequests).toHaveLength(1);
   });
 });

@@ -2,9 +2,14 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
 import { SHOPPER_1, SHOPPER_2, decodeJwtPayload } from './support/demo-servers.js';
-import { callInPage } from './support/page-calls.js';
+import { apiRequestsAfter, callInPage } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm, waitForStorePage } from './support/store-page.js';
+import {
+  openWatchedPage,
+  signInThroughForm,
+  waitForStorePage,
+  type StoreWindow,
+} from './support/store-page.js';
 
 /** Everything a page keeps where a token must never be: storage, script-readable cookies, URLs. */
 function readPageState(page: Page) {
@@ -84,5 +89,31 @@ describeInChromium('scenario 9: the token never lands in storage, cookies or URL
     // The SDK and the page log no token; Chromium's own WebSocket network errors quote the URL.
     const logged = consoleTexts.filter((text) => !text.startsWith('WebSocket connection to '));
     expect(logged.filter(leaks)).toEqual([]);
+  });
+
+  it("9b. bcAuthFetch keeps the caller's referrerPolicy and referrer, as fetch does", async () => {
+    const { demo, context } = store;
+    const { page } = await openWatchedPage(context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const refererOf = async (init: RequestInit) => {
+      const seq = demo.api.requests.at(-1)?.seq ?? 0;
+      const status = await page.evaluate(
+        async ({ url, init }) =>
+          (await (window as unknown as StoreWindow).bcAuthFetch(url, init)).status,
+        { url: `${demo.api.origin}/points`, init },
+      );
+      expect(status).toBe(200);
+      return apiRequestsAfter(demo, seq).find((entry) => entry.path === '/points')?.headers.referer;
+    };
+    // The page's own policy (same-origin) sends no Referer to the API's origin…
+    expect(await refererOf({})).toBeUndefined();
+    // …and the call's own policy and referrer win, as they would with fetch.
+    expect(await refererOf({ referrerPolicy: 'unsafe-url' })).toBe(page.url());
+    expect(
+      await refererOf({
+        referrerPolicy: 'unsafe-url',
+        referrer: demo.storefront.origin + '/cart.php',
+      }),
+    ).toBe(demo.storefront.origin + '/cart.php');
   });
 });
