@@ -87,17 +87,26 @@ function checkTimes(
   if (issuedAt > nowSeconds + rules.clockToleranceSeconds) {
     throw new TokenClaimError('ISSUED_IN_FUTURE', 'iat', 'is in the future');
   }
-  // Accepted while now + minRemainingSeconds < exp + tolerance: with 0 this is plain expiry,
-  // above 0 it keeps a cached authorizer result from outliving the token.
-  if (nowSeconds + rules.minRemainingSeconds >= expiresAt + rules.clockToleranceSeconds) {
-    const reason = rules.minRemainingSeconds > 0 ? 'is within minRemainingSeconds' : 'has passed';
-    throw new TokenClaimError('EXPIRED', 'exp', reason);
+  // Plain expiry forgives a clock running ahead by the tolerance…
+  if (nowSeconds >= expiresAt + rules.clockToleranceSeconds) {
+    throw new TokenClaimError('EXPIRED', 'exp', 'has passed');
+  }
+  // …but a cached authorizer result lives minRemainingSeconds more, and our clock may run behind
+  // by the tolerance: then the token must have both left.
+  const remaining = expiresAt - nowSeconds;
+  if (
+    rules.minRemainingSeconds > 0 &&
+    remaining < rules.minRemainingSeconds + rules.clockToleranceSeconds
+  ) {
+    throw new TokenClaimError('EXPIRED', 'exp', 'is within minRemainingSeconds');
   }
 }
 
 function readGroupId(customer: JsonObject): string {
   const groupId = readOwn(customer, 'group_id');
-  if (typeof groupId === 'string' && GROUP_ID_PATTERN.test(groupId)) return groupId;
+  if (typeof groupId === 'string' && GROUP_ID_PATTERN.test(groupId)) {
+    return groupId.replace(/^0+(?=\d)/, '');
+  }
   if (typeof groupId === 'number' && Number.isSafeInteger(groupId) && groupId >= 0) {
     return String(groupId);
   }

@@ -28,7 +28,10 @@ export interface TokenRequestLike {
   readonly url?: string | undefined;
   /** Express keeps the unrewritten URL here; preferred over `url` when present. */
   readonly originalUrl?: string | undefined;
-  /** Node's raw header list, which still shows duplicated `Authorization` headers. */
+  /**
+   * Node's raw header list, which still shows duplicated `Authorization` headers. Without an
+   * `Authorization` entry here (adapters such as serverless-http leave it empty), `headers` is read.
+   */
   readonly rawHeaders?: readonly string[] | undefined;
 }
 
@@ -64,7 +67,8 @@ function authorizationValues(request: TokenRequestLike): string[] {
         values.push(String(raw[index + 1]));
       }
     }
-    return values;
+    // Adapters (serverless-http) and header-rewriting middleware leave rawHeaders empty or stale.
+    if (values.length > 0) return values;
   }
   if (typeof headers.get === 'function') {
     const value = (headers as { get(name: string): string | null }).get('authorization');

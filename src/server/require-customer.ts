@@ -121,15 +121,16 @@ export function assertVerifier(verifier: unknown, owner: string): asserts verifi
  * token, setting `req.customer`. Refusals: 401 with `WWW-Authenticate: Bearer realm="api"` when no
  * token was sent, 401 `error="invalid_token"` for a bad token, 400 `error="invalid_request"` for an
  * ambiguous request; all with `Cache-Control: no-store`. CORS preflights (`OPTIONS` with
- * `Access-Control-Request-Method`) pass through untouched.
+ * `Access-Control-Request-Method`) pass through unauthenticated: `next()` is called, or without
+ * `next` they are answered `204` with the headers already set on `res`.
  *
  * @example
  * ```js
  * app.get('/points', requireCustomer(verifier), (req, res) => res.json(req.customer)); // Express
  *
- * const auth = requireCustomer(verifier); // node:http: answer preflights first, then
+ * const auth = requireCustomer(verifier); // node:http: set CORS headers first, then
  * const customer = await auth(req, res);
- * if (!customer) return; // already answered
+ * if (!customer) return; // already answered (a preflight: 204)
  * ```
  */
 export function requireCustomer(
@@ -142,7 +143,12 @@ export function requireCustomer(
 
   return async (req, res, next) => {
     if (isPreflight(req)) {
-      next?.();
+      if (next !== undefined) next();
+      // Without next, undefined means "answered": a 204 with the CORS headers the app set.
+      else if (res.headersSent !== true) {
+        res.statusCode = 204;
+        res.end('');
+      }
       return undefined;
     }
     const result = await authenticateRequest(verifier, req, allowQueryToken);

@@ -46,8 +46,9 @@ export interface VerifierOptions {
   /**
    * Refuse tokens that expire within this many seconds (`EXPIRED`). Set it to at least the
    * authorizer result TTL when API Gateway caches results, so a cached Allow never outlives the token.
-   * A token is accepted while `now + minRemainingSeconds < exp + clockToleranceSeconds`. Whole
-   * seconds, below `maxLifetimeSeconds`.
+   * Above 0, a token is accepted only while `exp − now ≥ minRemainingSeconds +
+   * clockToleranceSeconds` (this server's clock may run behind). Whole seconds; with the tolerance,
+   * below `maxLifetimeSeconds`.
    *
    * @default 0
    * @example 60 // the authorizer's result TTL
@@ -118,6 +119,12 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError('bc-customer-auth: createVerifier needs an options object');
   }
+  const clockToleranceSeconds = resolveSeconds(
+    options.clockToleranceSeconds,
+    'clockToleranceSeconds',
+    30,
+    0,
+  );
   const maxLifetimeSeconds = resolveSeconds(
     options.maxLifetimeSeconds,
     'maxLifetimeSeconds',
@@ -130,8 +137,14 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     0,
     0,
   );
-  if (minRemainingSeconds >= maxLifetimeSeconds) {
-    throw optionError('minRemainingSeconds', 'must be less than maxLifetimeSeconds');
+  if (
+    minRemainingSeconds > 0 &&
+    minRemainingSeconds + clockToleranceSeconds >= maxLifetimeSeconds
+  ) {
+    throw optionError(
+      'minRemainingSeconds',
+      'plus clockToleranceSeconds must be less than maxLifetimeSeconds',
+    );
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw optionError('now', 'must be a function');
@@ -139,12 +152,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     clientId: requireText(options.clientId, 'clientId'),
     clientSecret: requireText(options.clientSecret, 'clientSecret'),
     storeHashes: resolveStoreHashes(options.storeHashes),
-    clockToleranceSeconds: resolveSeconds(
-      options.clockToleranceSeconds,
-      'clockToleranceSeconds',
-      30,
-      0,
-    ),
+    clockToleranceSeconds,
     maxLifetimeSeconds,
     minRemainingSeconds,
     now,

@@ -184,6 +184,17 @@ describe('createApiGatewayAuthorizer', () => {
     await expectUnauthorized(cached(restTokenEvent(`Bearer ${ending}`)));
   });
 
+  it('refuses a token that would expire while a cached Allow (TTL = minRemainingSeconds) lives', async () => {
+    // The README's setup: result TTL 60 s, minRemainingSeconds 60, default tolerance 30 s.
+    const cached = createApiGatewayAuthorizer(testVerifier({ minRemainingSeconds: 60 }));
+    const enough = mintToken({ claims: realClaims({ iat: NOW - 810, exp: NOW + 90 }) });
+    const ending = mintToken({ claims: realClaims({ iat: NOW - 869, exp: NOW + 31 }) });
+    expect(await cached(restTokenEvent(`Bearer ${enough}`))).toMatchObject({
+      principalId: 'abc123/42',
+    });
+    await expectUnauthorized(cached(restTokenEvent(`Bearer ${ending}`)));
+  });
+
   it('only puts strings and numbers in the context', async () => {
     const { context } = await handler(restTokenEvent(`Bearer ${VALID}`));
     for (const value of Object.values(context))

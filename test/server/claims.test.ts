@@ -51,15 +51,20 @@ describe('time claims with an injected clock (tolerance 30 s)', () => {
 
   it('refuses tokens within minRemainingSeconds of expiry (cached authorizer results)', async () => {
     const options = { minRemainingSeconds: 300 };
-    // accepted while now + 300 < exp + 30
-    expect(await codeOf(tokenAt(NOW - 629, NOW + 271), options)).toBeUndefined();
-    const { error } = await settle(testVerifier(options).verify(tokenAt(NOW - 630, NOW + 270)));
+    // accepted while exp − now ≥ 300 + 30 (this clock may run 30 s behind)
+    expect(await codeOf(tokenAt(NOW - 570, NOW + 330), options)).toBeUndefined();
+    const { error } = await settle(testVerifier(options).verify(tokenAt(NOW - 571, NOW + 329)));
     expect(error).toBeInstanceOf(TokenClaimError);
     expect(error).toMatchObject({
       code: 'EXPIRED',
       claim: 'exp',
       reason: '"exp" claim is within minRemainingSeconds',
     });
+  });
+
+  it('keeps plain expiry lenient by the tolerance when minRemainingSeconds is 0', async () => {
+    expect(await codeOf(tokenAt(NOW - 929, NOW - 29))).toBeUndefined();
+    expect(await codeOf(tokenAt(NOW - 930, NOW - 30))).toBe('EXPIRED');
   });
 
   it('reads the clock on every call', async () => {

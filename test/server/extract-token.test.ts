@@ -1,3 +1,5 @@
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, extractToken } from '../../src/server/index.js';
 
@@ -73,6 +75,21 @@ describe('extractToken', () => {
       ],
     };
     expectInvalidRequest(() => extractToken(request));
+  });
+
+  it('reads headers when rawHeaders has no Authorization (adapters such as serverless-http)', () => {
+    // IncomingMessage starts with rawHeaders = []; adapters then assign headers only.
+    const adapted = new IncomingMessage(new Socket());
+    Object.assign(adapted, {
+      method: 'GET',
+      url: '/points',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(adapted.rawHeaders).toStrictEqual([]);
+    expect(extractToken(adapted)).toBe(TOKEN);
+    // A middleware that rewrote the header after parsing is read the same way.
+    const rewritten = { headers: { authorization: `Bearer ${TOKEN}` }, rawHeaders: ['Host', 'x'] };
+    expect(extractToken(rewritten)).toBe(TOKEN);
   });
 
   it('ignores the query parameter unless allowed', () => {

@@ -19,11 +19,10 @@ describe('requireCustomer on plain node:http (no next)', () => {
   async function start(verifier: Verifier = testVerifier(), options = {}): Promise<void> {
     const auth = requireCustomer(verifier, options);
     ({ server, origin, port } = await listen(async (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', 'http://localhost:3000');
       const customer = await auth(req, res);
-      if (customer === undefined) {
-        if (!res.writableEnded) res.writeHead(204).end(); // the preflight, left to the app
-        return;
-      }
+      // Undefined: already answered (401, 400, 500, or 204 to a preflight).
+      if (customer === undefined) return;
       reachedHandler += 1;
       res.setHeader('Content-Type', 'application/json');
       res.end(
@@ -130,13 +129,14 @@ describe('requireCustomer on plain node:http (no next)', () => {
     expect(reachedHandler).toBe(0);
   });
 
-  it('lets a CORS preflight through untouched, but not a plain OPTIONS', async () => {
+  it('answers a CORS preflight 204 with the headers already set, but not a plain OPTIONS', async () => {
     await start();
     const preflight = await fetch(`${origin}/points`, {
       method: 'OPTIONS',
       headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET' },
     });
     expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     expect((await fetch(`${origin}/points`, { method: 'OPTIONS' })).status).toBe(401);
     expect(reachedHandler).toBe(0);
   });

@@ -36,6 +36,8 @@ describe('createVerifier options', () => {
     ['maxLifetimeSeconds', { maxLifetimeSeconds: Number.POSITIVE_INFINITY }],
     ['minRemainingSeconds', { minRemainingSeconds: -5 }],
     ['minRemainingSeconds', { minRemainingSeconds: 900 }],
+    ['minRemainingSeconds', { minRemainingSeconds: 870 }],
+    ['minRemainingSeconds', { minRemainingSeconds: 60, maxLifetimeSeconds: 90 }],
     ['now', { now: 1_700_000_000_000 }],
   ])('throws a TypeError naming %s for %o', (name, overrides) => {
     expect(() => create(overrides)).toThrow(TypeError);
@@ -55,6 +57,7 @@ describe('createVerifier options', () => {
   it('accepts storeHashes: null as the explicit opt-out, and the defaults', () => {
     expect(create({ storeHashes: null })).toHaveProperty('verify');
     expect(create({ clockToleranceSeconds: 0, minRemainingSeconds: 300 })).toHaveProperty('verify');
+    expect(create({ minRemainingSeconds: 869 })).toHaveProperty('verify');
   });
 
   describe('with every optional option set to undefined', () => {

@@ -367,6 +367,19 @@ describe('createVerifier().verify', () => {
     expect((await testVerifier().verify(token)).groupId).toBe('3');
   });
 
+  it.each([
+    ['07', '7'],
+    [7, '7'],
+    ['0', '0'],
+    ['000', '0'],
+    ['12345678901234567890', '12345678901234567890'],
+  ])('gives one groupId spelling: group_id %j → %j', async (groupId, expected) => {
+    const token = mintToken({
+      claims: realClaims({ customer: { id: 7, email: 'x@y.z', group_id: groupId } }),
+    });
+    expect((await testVerifier().verify(token)).groupId).toBe(expected);
+  });
+
   it('accepts a token without typ and with unknown harmless header members', async () => {
     const verifier = testVerifier();
     await expect(verifier.verify(withHeader({ alg: 'HS512' }))).resolves.toMatchObject({
