@@ -92,6 +92,8 @@ export function createSocketOpener(
   closeAll: (code: number, reason: string) => void,
 ] {
   const open = new Set<Closable>();
+  // Counts the sweeps of closeAll: a token that arrived across one is not used.
+  let sweeps = 0;
   const connect = async <T extends Closable>(
     input: string | URL,
     signal: AbortSignal | null | undefined,
@@ -105,7 +107,14 @@ export function createSocketOpener(
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';
-    wire.searchParams.set(options.tokenQueryParam, (await getToken(signal))[0]);
+    let token = '';
+    // A logout or switch while the token was on its way has swept the sockets already: ask again
+    // (a guest then gets NOT_SIGNED_IN, a new shopper their own token).
+    for (let seen = -1; seen != sweeps;) {
+      seen = sweeps;
+      [token] = await getToken(signal);
+    }
+    wire.searchParams.set(options.tokenQueryParam, token);
     const opened = new Transport(wire.href, init as never);
     // What the page (and its error reporting) reads back is the URL without the token.
     Object.defineProperty(opened, 'url', { value: url.href });
@@ -130,6 +139,7 @@ export function createSocketOpener(
         item.close(code, reason);
       });
       open.clear();
+      sweeps++;
     },
   ];
 }

@@ -89,7 +89,8 @@ export interface CustomerAuthClient {
    */
   invalidate(): void;
   /**
-   * Listens to an event; returns a function that stops listening.
+   * Listens to an event; returns a function that stops listening. An identity event raised from a
+   * `token` listener (such as `invalidate()`) disowns that token: waiting calls ask again.
    * @example const stop = auth.on('logout', () => location.reload());
    */
   on<K extends CustomerAuthEventName>(name: K, listener: CustomerAuthListener<K>): () => void;
@@ -168,7 +169,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   );
   const getToken = async (callerSignal?: AbortSignal | null, force?: boolean) => {
     signal.throwIfAborted();
-    return getCached(callerSignal, force);
+    const token = await getCached(callerSignal, force);
+    // destroy() while the token was on its way: nothing may use it any more.
+    signal.throwIfAborted();
+    return token;
   };
   const [webSocket, eventSource, closeSockets] = createSocketOpener(resolved, getToken);
   const post = watchIdentity(
@@ -181,7 +185,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     (notice) => {
       const id = notice.slice(1);
       if (notice[0] != 'c' || !customer) bump('tab');
-      else if (String(customer.id) != id) change(id ? null : undefined);
+      // Compared as numbers: a page rendered for customer "01" is customer 1's.
+      else if (!id || +id !== customer.id) change(id ? null : undefined);
     },
   );
   // The page-load beacon: tell the other tabs whom this page was rendered for.

@@ -2,7 +2,8 @@
  * Every way a browser call can fail, as a stable machine-readable code.
  *
  * - `NOT_SIGNED_IN`: no shopper is signed in (the token endpoint answered 404, or `getToken` returned `null`).
- * - `TOKEN_REQUEST_FAILED`: the token request failed: network error, a non-2xx status other than 404, or a redirect.
+ * - `TOKEN_REQUEST_FAILED`: the token request failed: network error, a non-2xx status other than 404, a redirect,
+ *   no answer within 30 s, or identity events disowned 5 answers in a row to one call.
  * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong, or it has no numeric `customer.id`.
  * - `ORIGIN_NOT_ALLOWED`: the URL's origin is not in `allowedOrigins`; nothing was sent.
  * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed).
@@ -97,7 +98,10 @@ export class NotSignedInError extends CustomerAuthError {
 export class TokenRequestError extends CustomerAuthError {
   override readonly name = 'TokenRequestError';
   declare readonly code: 'TOKEN_REQUEST_FAILED';
-  /** The HTTP status, or 0 when no response arrived (network error, or a redirect in `manual` mode). */
+  /**
+   * The HTTP status, or 0 when no response arrived (network error, a redirect in `manual` mode, no
+   * answer within 30 s, or 5 answers disowned in a row).
+   */
   declare readonly status: number;
 
   constructor(status: number, cause?: unknown) {

@@ -65,18 +65,26 @@ export function watchIdentity(
   onNotice: (notice: string) => void,
 ): (notice: string) => void {
   const logoutUrl = new URL(options.logoutPath, options.storefrontUrl ?? location.href).href;
-  const checkLogout = (href: unknown) => {
-    if (String(href).split('#')[0] == logoutUrl) onSignal('logout');
-  };
+  const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
   listen(document, 'click', signal, (event: MouseEvent) => {
-    checkLogout((event.target as Partial<Element> | null)?.closest?.('a')?.href);
+    if (!isLogout((event.target as Partial<Element> | null)?.closest?.('a')?.href)) return;
+    // Decided once the page's own handlers have run, since a cancelled click (a "Sign out?"
+    // confirm, a router) signs nobody out: at the end of this dispatch, or in the next task when a
+    // handler stopped its propagation.
+    let decided = false;
+    const decide = () => {
+      if (!decided && !event.defaultPrevented) onSignal('logout');
+      decided = true;
+    };
+    window.addEventListener('click', decide, { once: true, signal });
+    setTimeout(decide);
   });
   listen(
     (globalThis as { navigation?: EventTarget }).navigation,
     'navigate',
     signal,
     (event: NavigateEventLike) => {
-      checkLogout(event.destination.url);
+      if (isLogout(event.destination.url)) onSignal('logout');
     },
   );
   listen(window, 'pagehide', signal, () => {

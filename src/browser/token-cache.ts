@@ -1,5 +1,5 @@
 import { raceAbort } from './abort.js';
-import { isCustomerAuthError } from './errors.js';
+import { isCustomerAuthError, TokenRequestError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ReceivedToken } from './token-source.js';
 
@@ -13,15 +13,17 @@ export type CachedTokenGetter = (
 const LIFETIME_MARGIN_MS = 30_000;
 // `maxTokenAgeMs` above this counts as this.
 const MAX_TOKEN_AGE_MS = 60_000;
+// A call whose answers identity events keep disowning gives up after this many requests.
+const MAX_ATTEMPTS = 5;
 
 /**
  * An in-memory, single-flight token cache with an epoch guard. `onToken` sees every token that
  * arrives in the current epoch, after it is cached (and may clear the cache: a listener's identity
  * event then makes the callers ask again); `onError` sees every failure of a request started in the
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
- * from an earlier epoch: their callers get the newest cached token, or ask again. Returns the getter
- * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight.
- * @internal
+ * from an earlier epoch: their callers get a token a later request brought, or ask again (at most
+ * MAX_ATTEMPTS requests per call). Returns the getter and `clear`, which drops the token (unless it
+ * is `keep`) and disowns every request in flight. @internal
  */
 export function createTokenCache(
   request: () => Promise<ReceivedToken>,
@@ -34,6 +36,8 @@ export function createTokenCache(
   let started = 0;
   let applied = 0;
   let cached: ReceivedToken | undefined;
+  // The number of the request `cached` answered.
+  let cachedFrom = 0;
   let receivedWallMs = 0;
   let receivedMonotonicMs = 0;
   // Resolves to `undefined` when its answer is stale and no newer token is cached: ask again.
@@ -42,8 +46,8 @@ export function createTokenCache(
   let waiting = 0;
 
   // Fresh only while both clocks agree: survives wall-clock changes and sleeping laptops.
-  const isFresh = (token: ReceivedToken) => {
-    const ttl = Math.min(maxTokenAgeMs, MAX_TOKEN_AGE_MS, token[2] - LIFETIME_MARGIN_MS);
+  const isFresh = (token: ReceivedToken, maxAgeMs = maxTokenAgeMs) => {
+    const ttl = Math.min(maxAgeMs, MAX_TOKEN_AGE_MS, token[2] - LIFETIME_MARGIN_MS);
     const ages = [now() - receivedWallMs, monotonicNow() - receivedMonotonicMs];
     return ages.every((age) => age >= 0 && age < ttl);
   };
@@ -56,21 +60,26 @@ export function createTokenCache(
       if (flight == pending) flight = undefined;
       return startedIn == epoch && number > applied && (applied = number);
     };
+    // For the callers of an answer that was not applied: the cached token when a later request
+    // brought it and it is within its own lifetime (shared like a concurrent answer); else none,
+    // and they ask again.
+    const newer = () =>
+      cached && cachedFrom > number && isFresh(cached, Infinity) ? cached : undefined;
     const pending: typeof flight = request().then(
       (token) => {
         if (apply()) {
           cached = token;
+          cachedFrom = number;
           receivedWallMs = now();
           receivedMonotonicMs = monotonicNow();
           onToken(token);
         }
-        // The newest token the current epoch has (a listener's identity event may have dropped
-        // this one); without one, the callers ask again.
-        return cached;
+        // A listener's identity event may have dropped this token: then the callers ask again.
+        return cached == token ? token : newer();
       },
       (error: unknown) => {
         if (apply()) onError(error);
-        else if (!isCustomerAuthError(error, 'DESTROYED')) return cached;
+        else if (!isCustomerAuthError(error, 'DESTROYED')) return newer();
         throw error;
       },
     );
@@ -79,7 +88,11 @@ export function createTokenCache(
   };
 
   const get: CachedTokenGetter = async (signal, force) => {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
+      // Bounded, so a listener that raises an identity event on every token cannot make a call
+      // ask without end.
+      if (attempt > MAX_ATTEMPTS)
+        throw new TokenRequestError(0, new Error('identity kept changing'));
       signal?.throwIfAborted();
       if (!force && cached && isFresh(cached)) return cached;
       const joined = force || !flight ? start() : flight;

@@ -1,5 +1,6 @@
 import { jwtDecode } from 'jwt-decode';
 import { raceAbort } from './abort.js';
+import { listen } from './listen.js';
 import {
   InvalidTokenError,
   isCustomerAuthError,
@@ -43,6 +44,8 @@ interface CurrentCustomerClaims {
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+// A token request that has not answered by then fails with TOKEN_REQUEST_FAILED, status 0.
+const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Reads a token response: plain text or JSON `{ token }`, whitespace trimmed. @internal */
 export function parseToken(body: unknown, appClientId: string): ReceivedToken {
@@ -82,41 +85,57 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
 
 /**
  * Returns a function that obtains one token: from `getToken` when configured, else
- * `GET /customer/current.jwt` with the shopper's cookies. `signal` aborts it when the client is
- * destroyed. @internal
+ * `GET /customer/current.jwt` with the shopper's cookies. Each request is aborted when `signal`
+ * aborts (the client is destroyed) or after TOKEN_REQUEST_TIMEOUT_MS. @internal
  */
 export function createTokenSource(
   options: ResolvedOptions,
   signal: AbortSignal,
 ): () => Promise<ReceivedToken> {
-  const request = async (): Promise<unknown> => {
-    if (options.getToken) return options.getToken(signal);
+  const request = async (attempt: AbortSignal): Promise<unknown> => {
+    if (options.getToken) return options.getToken(attempt);
     const url = '/customer/current.jwt?app_client_id=' + options.appClientId;
     const response = await options.fetch(new URL(url, options.storefrontUrl ?? location.href), {
       credentials: options.storefrontUrl ? 'include' : 'same-origin',
       cache: 'no-store',
       redirect: 'manual',
       headers: { Accept: 'application/json' },
-      signal,
+      signal: attempt,
     });
     if (response.status == 404) return null;
     // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token.
     if (!response.ok || response.redirected) throw new TokenRequestError(response.status);
     return response.text();
   };
-  return () =>
-    // Raced, so a getToken that ignores the signal cannot hold callers after destroy().
-    raceAbort(request(), signal).then(
-      (body) => {
-        if (body === null) throw new NotSignedInError();
-        return parseToken(body, options.appClientId);
-      },
-      (error: unknown) => {
-        throw signal.aborted
-          ? signal.reason
-          : isCustomerAuthError(error)
-            ? error
-            : new TokenRequestError(0, error);
-      },
-    );
+  return () => {
+    signal.throwIfAborted();
+    const controller = new AbortController();
+    const attempt = controller.signal;
+    const stopFollowing = listen(signal, 'abort', undefined, () => {
+      controller.abort(signal.reason);
+    });
+    // A hung connection must not hold every caller for good.
+    const timer = setTimeout(() => {
+      controller.abort(new TokenRequestError(0, new Error('timed out')));
+    }, TOKEN_REQUEST_TIMEOUT_MS);
+    // Raced, so a getToken that ignores its signal cannot hold callers either.
+    return raceAbort(request(attempt), attempt)
+      .finally(() => {
+        clearTimeout(timer);
+        stopFollowing();
+      })
+      .then(
+        (body) => {
+          if (body === null) throw new NotSignedInError();
+          return parseToken(body, options.appClientId);
+        },
+        (error: unknown) => {
+          throw attempt.aborted
+            ? attempt.reason
+            : isCustomerAuthError(error)
+              ? error
+              : new TokenRequestError(0, error);
+        },
+      );
+  };
 }

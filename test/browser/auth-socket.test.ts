@@ -134,6 +134,29 @@ describe('client.webSocket', () => {
     second.destroy();
   });
 
+  it('opens nothing when destroy() comes while the token is on its way (same task)', async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    await auth.getToken();
+    const pending = auth.webSocket(wsOrigin() + '/live');
+    auth.destroy();
+    await expect(pending).rejects.toMatchObject({ code: 'DESTROYED' });
+    await settle();
+    expect(env.sockets.connections).toHaveLength(0);
+  });
+
+  it('asks again when a logout comes while the token is on its way: nothing opens for a guest', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    await auth.getToken();
+    const pending = auth.webSocket(wsOrigin() + '/live');
+    env.server.customerId = null;
+    document.querySelector('a')?.click();
+    await expect(pending).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    await settle();
+    expect(env.sockets.connections).toHaveLength(0);
+    expect(env.server.tokenRequests).toHaveLength(2);
+  });
+
   it('keeps sockets open on invalidate() and page lifecycle events', async () => {
     const auth = newClient({ allowedOrigins: [env.sockets.origin] });
     const socket = await auth.webSocket(wsOrigin() + '/live');

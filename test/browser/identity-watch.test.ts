@@ -59,6 +59,39 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
+  it('a logout click the page cancels (a "Sign out?" confirm) signs nobody out, here or elsewhere', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    document.getElementById('out')?.addEventListener('click', (event) => {
+      event.preventDefault();
+    });
+    const here = tab();
+    const elsewhere = tab();
+    await here.getToken();
+    await elsewhere.getToken();
+    const seenHere = record(here);
+    const seenElsewhere = record(elsewhere);
+    document.getElementById('out')?.click();
+    await settle(50);
+    expect(seenHere).toEqual([]);
+    expect(seenElsewhere).toEqual([]);
+    expect(here.getCustomer()?.id).toBe(1);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('a logout click whose propagation a page handler stopped still signs out, a task later', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    document.getElementById('out')?.addEventListener('click', (event) => {
+      event.stopPropagation();
+    });
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    document.getElementById('out')?.click();
+    expect(seen).toEqual([]);
+    await settle(10);
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+
   it('a Navigation API navigate event to the logout URL signs out', async () => {
     const navigation = new EventTarget();
     vi.stubGlobal('navigation', navigation);
@@ -199,6 +232,16 @@ describe('other tabs over BroadcastChannel', () => {
 });
 
 describe('the page-load beacon', () => {
+  it('compares customer ids as numbers: a page rendered for "01" is customer 1’s', async () => {
+    const open = tab();
+    await open.getToken();
+    const seen = record(open);
+    tab({ allowedOrigins: [], customerId: '01' });
+    await settle(50);
+    expect(seen).toEqual([]);
+    expect(open.getCustomer()?.id).toBe(1);
+  });
+
   it('a page rendered for another customer makes a tab drop its token and emit customerchange', async () => {
     const open = tab();
     await open.getToken();

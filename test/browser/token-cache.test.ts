@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NotSignedInError } from '../../src/browser/index.js';
+import { NotSignedInError, TokenRequestError } from '../../src/browser/index.js';
 import { fakeClock, newClient, setPageUrl, until, type FakeClock } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { makeJwt } from './helpers/tokens.js';
@@ -247,16 +247,16 @@ describe('token cache: identity events raised by listeners', () => {
   });
 });
 
-describe('token cache: out-of-order and stale answers', () => {
-  /** A `fetch` whose answers the test gives, in any order. */
-  function answeredByHand() {
-    const answers: ((response: Response) => void)[] = [];
-    const fetchStub = vi.fn(
-      () => new Promise<Response>((resolve) => answers.push(resolve)),
-    ) as unknown as typeof fetch;
-    return { answers, fetchStub };
-  }
+/** A `fetch` whose answers the test gives, in any order. */
+function answeredByHand() {
+  const answers: ((response: Response) => void)[] = [];
+  const fetchStub = vi.fn(
+    () => new Promise<Response>((resolve) => answers.push(resolve)),
+  ) as unknown as typeof fetch;
+  return { answers, fetchStub };
+}
 
+describe('token cache: out-of-order and stale answers', () => {
   it('ignores an older answer that arrives after a newer one: no false customerchange', async () => {
     const { answers, fetchStub } = answeredByHand();
     const auth = newClient({ allowedOrigins: [], fetch: fetchStub });
@@ -325,6 +325,71 @@ describe('token cache: out-of-order and stale answers', () => {
     expect(auth.getCustomer()).toBeNull();
     expect(logouts).toHaveLength(1);
     expect(closed).toHaveLength(1);
+  });
+});
+
+describe('token cache: what a superseded answer’s callers get', () => {
+  it('not an older cached token: they ask again after a newer request failed', async () => {
+    const { answers, fetchStub } = answeredByHand();
+    const auth = newClient({
+      allowedOrigins: [],
+      fetch: fetchStub,
+      now: clock.now,
+      monotonicNow: clock.monotonicNow,
+    });
+    const first = auth.getToken();
+    await until(() => answers.length == 1);
+    const old = makeJwt(1);
+    answers[0]?.(new Response(old));
+    expect(await first).toBe(old);
+    clock.advance(10_000);
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 3);
+    answers[2]?.(new Response('', { status: 503 }));
+    await expect(forced).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 503 });
+    answers[1]?.(new Response(makeJwt(2)));
+    // Superseded by the failure, the older answer is not applied; its caller asks again.
+    await until(() => answers.length == 4);
+    const current = makeJwt(2);
+    answers[3]?.(new Response(current));
+    expect(await early).toBe(current);
+    expect(auth.getCustomer()?.id).toBe(2);
+  });
+
+  it('not a newer token past its own lifetime: they ask again', async () => {
+    const { answers, fetchStub } = answeredByHand();
+    const auth = newClient({
+      allowedOrigins: [],
+      fetch: fetchStub,
+      now: clock.now,
+      monotonicNow: clock.monotonicNow,
+    });
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 2);
+    const newer = makeJwt(1);
+    answers[1]?.(new Response(newer));
+    expect(await forced).toBe(newer);
+    clock.advance(16 * 60_000); // the laptop slept with the older request in flight
+    answers[0]?.(new Response(makeJwt(1)));
+    await until(() => answers.length == 3);
+    const fresh = makeJwt(1);
+    answers[2]?.(new Response(fresh));
+    expect(await early).toBe(fresh);
+  });
+});
+
+describe('token cache: a call whose answers keep being disowned', () => {
+  it('gives up after 5 requests with TOKEN_REQUEST_FAILED instead of asking without end', async () => {
+    const auth = client();
+    auth.on('token', () => {
+      auth.invalidate();
+    });
+    const error = await auth.getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 0 });
+    expect(server.tokenRequests).toHaveLength(5);
   });
 });
 

@@ -231,3 +231,34 @@ describe('the getToken option', () => {
     expect(seen?.aborted).toBe(true);
   });
 });
+
+describe('a token request that never answers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fails after 30 s with TOKEN_REQUEST_FAILED (status 0), aborting it; the next call asks anew', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const signals: AbortSignal[] = [];
+    const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+      if (init?.signal) signals.push(init.signal);
+      // The first token request hangs (a stalled connection); later ones answer.
+      return signals.length == 1 ? new Promise<Response>(() => undefined) : fetch(input, init);
+    });
+    const client = newClient({ allowedOrigins: [], fetch: fetchStub as typeof fetch });
+    const outcomes = [client.getToken(), client.getToken()].map((call) =>
+      call.catch((error: unknown) => error),
+    );
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(signals[0]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    for (const outcome of await Promise.all(outcomes)) {
+      expect(outcome).toBeInstanceOf(TokenRequestError);
+      expect(outcome).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 0 });
+    }
+    expect(signals[0]?.aborted).toBe(true);
+    vi.useRealTimers();
+    expect(await client.getToken()).toBe(server.issued[0]);
+    expect(fetchStub).toHaveBeenCalledTimes(2);
+  });
+});

@@ -51,17 +51,24 @@ afterEach(() => {
   });
 });
 
-function preventNavigation(event: Event) {
-  event.preventDefault();
+interface HappyDomNavigationSettings {
+  disableMainFrameNavigation: boolean;
 }
 
-/** Keeps link clicks in the calling file's tests from navigating the page; empties the body after each. */
+const navigationSettings = () =>
+  (globalThis as unknown as { happyDOM: { settings: { navigation: HappyDomNavigationSettings } } })
+    .happyDOM.settings.navigation;
+
+/**
+ * Keeps link clicks in the calling file's tests from navigating the page (without cancelling
+ * them: a cancelled logout click signs nobody out); empties the body after each.
+ */
 export function keepClicksOnPage(): void {
   beforeEach(() => {
-    document.addEventListener('click', preventNavigation);
+    navigationSettings().disableMainFrameNavigation = true;
   });
   afterEach(() => {
-    document.removeEventListener('click', preventNavigation);
+    navigationSettings().disableMainFrameNavigation = false;
     document.body.innerHTML = '';
   });
 }
