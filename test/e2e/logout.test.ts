@@ -69,4 +69,27 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     await expect.poll(() => loggedEvents(tabA)).toContain('logout');
     await expectNotSignedInCall(tabA, demo);
   });
+
+  it('4b. a logout click the page cancels (a "Sign out?" confirm answered no) signs nobody out', async () => {
+    const { demo } = store;
+    const { page } = await openWatchedPage(store.context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socket = demo.api.sockets.at(-1)!;
+    await page.evaluate(() => {
+      document.getElementById('logout-link')?.addEventListener('click', (event) => {
+        event.preventDefault();
+      });
+    });
+    const eventsBefore = (await loggedEvents(page)).length;
+    const jwtBefore = jwtRequests(demo).length;
+    await page.click('#logout-link');
+    // Long enough for the click's decision (end of dispatch) and a tab notice to have landed.
+    await page.waitForTimeout(200);
+    expect(page.url()).toBe(demo.storefront.url);
+    expect((await loggedEvents(page)).slice(eventsBefore)).toEqual([]);
+    expect(socket.closedAt).toBeUndefined();
+    expect(await callInPage(page, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+    // Still cached: no identity event dropped the token.
+    expect(jwtRequests(demo).length).toBe(jwtBefore);
+  });
 });
