@@ -157,6 +157,44 @@ describe('client.webSocket', () => {
     expect(env.server.tokenRequests).toHaveLength(2);
   });
 
+  it('closes every socket it opened on logout, including ones already open when another was opened', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const firstConnection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live?n=1'));
+    const secondConnection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live?n=2'));
+    document.querySelector('a')?.click();
+    const closes = await Promise.all([
+      (await firstConnection).closed,
+      (await secondConnection).closed,
+    ]);
+    expect(closes).toEqual([
+      { code: 4001, reason: 'logout' },
+      { code: 4001, reason: 'logout' },
+    ]);
+  });
+
+  it('never hands the constructor a URL with a fragment: the token is never next to one', async () => {
+    const created: string[] = [];
+    // Constructors that refuse fragments (as the WebSocket standard long did) may quote the URL.
+    const StrictSocket = function (this: unknown, href: string) {
+      created.push(href);
+      if (new URL(href).hash) throw new SyntaxError('fragment in ' + href);
+      return { readyState: 0, close() {} };
+    } as unknown as typeof WebSocket;
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      WebSocket: StrictSocket,
+    });
+    const socket = await auth.webSocket('wss://api.example.com/live?room=a#frag');
+    expect(created).toHaveLength(1);
+    const wire = new URL(created[0] ?? '');
+    expect(wire.hash).toBe('');
+    expect(wire.searchParams.get('token')).toBe(env.server.issued[0]);
+    expect(socket.url).toBe('wss://api.example.com/live?room=a#frag');
+  });
+
   it('keeps sockets open on invalidate() and page lifecycle events', async () => {
     const auth = newClient({ allowedOrigins: [env.sockets.origin] });
     const socket = await auth.webSocket(wsOrigin() + '/live');

@@ -54,4 +54,15 @@ describe('the default client', () => {
     expect(getDefaultClient()).toBe(good);
     good.destroy();
   });
+
+  it('leaves the previous client working (not destroyed) when configure() is given bad options', async () => {
+    const good = configure({ appClientId: CLIENT_ID, allowedOrigins: [server.origin] });
+    expect(() => configure({ appClientId: CLIENT_ID, allowedOrigins: ['*'] })).toThrow(TypeError);
+    const jwt = await good.getToken();
+    expect(jwt).toBe(server.issued[0]);
+    const response = await bcAuthFetch(server.origin + '/points');
+    expect(response.status).toBe(200);
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    good.destroy();
+  });
 });

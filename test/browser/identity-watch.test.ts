@@ -219,6 +219,28 @@ describe('other tabs over BroadcastChannel', () => {
     ]);
   });
 
+  it('the same customer ID from another store is a customer switch (IDs are store-scoped)', async () => {
+    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
+    await auth.getToken();
+    const seen = record(auth);
+    server.tokenHandler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ token: makeJwt(1, { store_hash: 'def456', sub: 'def456' }) }));
+    };
+    await auth.getToken();
+    expect(seen).toEqual([
+      ['invalidate', { reason: 'customerchange' }],
+      [
+        'customerchange',
+        {
+          previous: expect.objectContaining({ id: 1, storeHash: 'abc123' }),
+          current: expect.objectContaining({ id: 1, storeHash: 'def456' }),
+        },
+      ],
+      ['token', { customer: expect.objectContaining({ id: 1, storeHash: 'def456' }) }],
+    ]);
+  });
+
   it('the same shopper signing in again after a logout is not a switch', async () => {
     const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
     await auth.getToken();

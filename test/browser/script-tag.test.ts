@@ -65,6 +65,17 @@ describe('the script-tag entry', () => {
     fetchSpy.mockRestore();
   });
 
+  it('reads space-separated data-allowed-origins as well as comma-separated ones', async () => {
+    addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': `https://api.example.com ${server.origin}`,
+    });
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    const response = await namespace.getDefaultClient().fetch(server.origin + '/points');
+    expect(response.status).toBe(200);
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+  });
+
   it('prefers document.currentScript, and leaves configuration to the page without data-app-client-id', async () => {
     addScript({ 'data-app-client-id': 'other-app', 'data-allowed-origins': '' });
     const current = addScript({});
@@ -112,6 +123,25 @@ describe('the script-tag entry', () => {
       expect.objectContaining({ code: 'NOT_CONFIGURED' }),
     );
     expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
+  });
+
+  it('reports an empty data-max-token-age-ms as invalid instead of reading it as 0', async () => {
+    const reportError = vi.fn();
+    vi.stubGlobal('reportError', reportError);
+    addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': server.origin,
+      'data-max-token-age-ms': '',
+    });
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    vi.unstubAllGlobals();
+    expect(reportError).toHaveBeenCalledTimes(1);
+    const [error] = reportError.mock.calls[0] as [unknown];
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ message: 'bc-customer-auth: invalid option maxTokenAgeMs' });
+    expect(() => namespace.getDefaultClient()).toThrow(
+      expect.objectContaining({ code: 'NOT_CONFIGURED' }),
+    );
   });
 });
 

@@ -215,6 +215,17 @@ describe('createApiGatewayAuthorizer', () => {
         },
       ],
       [
+        'an ARN whose stage is a wildcard',
+        {
+          ...restTokenEvent(`Bearer ${VALID}`),
+          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/*/GET/points',
+        },
+      ],
+      [
+        'an ARN that is not execute-api, even when no token is sent',
+        { ...restRequestEvent({}), methodArn: 'arn:aws:lambda:us-east-1:123456789012:function:x' },
+      ],
+      [
         'a payload 2.0 event without routeArn',
         { version: '2.0', type: 'REQUEST', headers: { authorization: `Bearer ${VALID}` } },
       ],

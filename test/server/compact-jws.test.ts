@@ -27,6 +27,14 @@ describe('createCompactJwsParser', () => {
     expect(parser.parse(mintToken()).headerKnown).toBe(true);
   });
 
+  it('remembers at most 16 headers', () => {
+    const parser = createCompactJwsParser();
+    const withKid = (index: number) => mintToken({ header: { alg: 'HS512', kid: `k${index}` } });
+    for (let index = 0; index < 17; index += 1) parser.remember(parser.parse(withKid(index)));
+    expect(parser.parse(withKid(15)).headerKnown).toBe(true);
+    expect(parser.parse(withKid(16)).headerKnown).toBe(false);
+  });
+
   it('keeps verifying after many forged headers', async () => {
     const verifier = testVerifier();
     for (let index = 0; index < 40; index += 1) {

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,5 +154,52 @@ describe('requireCustomerUpgrade with ws (noServer)', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     raw.resetAndDestroy();
     expect(await outcome).toMatchObject({ customerId: 42 });
+  });
+});
+
+/** A stand-in for the upgrade socket that records what the authenticator does to it. */
+function fakeSocket(destroyed = false) {
+  const socket = Object.assign(new EventEmitter(), {
+    destroyed,
+    written: [] as string[],
+    destroyCalls: 0,
+    end(data: string) {
+      socket.written.push(data);
+    },
+    destroy() {
+      socket.destroyCalls += 1;
+    },
+  });
+  return socket;
+}
+
+describe('requireCustomerUpgrade and its socket', () => {
+  it('stops swallowing socket errors once the handshake is accepted', async () => {
+    const socket = fakeSocket();
+    const customer = await requireCustomerUpgrade(testVerifier())(
+      { headers: {}, url: `/live?token=${VALID}` },
+      socket,
+    );
+    expect(customer).toMatchObject({ customerId: 42 });
+    expect(socket.listenerCount('error')).toBe(0);
+    expect(socket.written).toEqual([]);
+  });
+
+  it('writes nothing to a socket that is already destroyed', async () => {
+    const socket = fakeSocket(true);
+    const authenticate = requireCustomerUpgrade(testVerifier());
+    await expect(authenticate({ headers: {}, url: '/live' }, socket)).resolves.toBeUndefined();
+    expect(socket.written).toEqual([]);
+    expect(socket.destroyCalls).toBe(0);
+  });
+
+  it('destroys a refused socket once the refusal is flushed', async () => {
+    const socket = fakeSocket();
+    await requireCustomerUpgrade(testVerifier())({ headers: {}, url: '/live' }, socket);
+    expect(socket.written).toHaveLength(1);
+    expect(socket.written[0]).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    expect(socket.destroyCalls).toBe(0);
+    socket.emit('finish');
+    expect(socket.destroyCalls).toBe(1);
   });
 });

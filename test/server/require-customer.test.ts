@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   requireCustomer,
   type RequireCustomerOptions,
@@ -149,6 +149,34 @@ describe('requireCustomer on plain node:http (no next)', () => {
     expect(response.status).toBe(500);
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(await response.json()).toStrictEqual({ error: 'server_error' });
+  });
+});
+
+describe('requireCustomer without next, on its own', () => {
+  it('answers 500 without a challenge when verification fails with INTERNAL', async () => {
+    const headers: Record<string, string> = {};
+    const res = {
+      statusCode: 200,
+      setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+      end: vi.fn(),
+    };
+    const auth = requireCustomer(testVerifier({ now: () => Number.NaN }));
+    const result = await auth({ headers: { authorization: `Bearer ${VALID}` } }, res);
+    expect(result).toBeUndefined();
+    expect(res.statusCode).toBe(500);
+    expect(headers['www-authenticate']).toBeUndefined();
+    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'server_error' }));
+  });
+
+  it('after the headers were sent, only writes the body and never rejects', async () => {
+    const setHeader = vi.fn(() => {
+      throw new Error('ERR_HTTP_HEADERS_SENT');
+    });
+    const res = { statusCode: 200, headersSent: true, setHeader, end: vi.fn() };
+    await expect(requireCustomer(testVerifier())({ headers: {} }, res)).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(200);
+    expect(setHeader).not.toHaveBeenCalled();
+    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
   });
 });
 

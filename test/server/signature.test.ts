@@ -54,6 +54,27 @@ describe('signature checks', () => {
     expect(importKey).toHaveBeenCalledTimes(2);
   });
 
+  it('imports the key again after a failed import instead of caching the failure', async () => {
+    const realImport = webcrypto.subtle.importKey.bind(webcrypto.subtle) as (
+      ...args: unknown[]
+    ) => Promise<CryptoKey>;
+    let failures = 1;
+    const importKey = vi.fn((...args: unknown[]) =>
+      failures-- > 0
+        ? Promise.reject(new DOMException('busy', 'OperationError'))
+        : realImport(...args),
+    );
+    const subtle = {
+      importKey,
+      verify: webcrypto.subtle.verify.bind(webcrypto.subtle),
+    } as unknown as SubtleCrypto;
+    const check = createWebCryptoSignatureCheck(subtle, CLIENT_SECRET);
+    const { input, signature } = partsOf(mintToken());
+    await expect(check('HS512', input, signature)).rejects.toBeInstanceOf(DOMException);
+    await expect(check('HS512', input, signature)).resolves.toBe(true);
+    expect(importKey).toHaveBeenCalledTimes(2);
+  });
+
   it('gives the same verdicts on both paths', async () => {
     const node = testVerifier();
     const web = testVerifier({ forceWebCrypto: true });
