@@ -41,6 +41,26 @@ function addScript(attributes: Record<string, string>): HTMLScriptElement {
   return script;
 }
 
+/**
+ * Loads the entry with a bad attribute: the TypeError naming `option` is reported through
+ * reportError, and the namespace is still defined, with no default client.
+ */
+async function expectReportedOption(option: string, attributes: Record<string, string>) {
+  const reportError = vi.fn();
+  vi.stubGlobal('reportError', reportError);
+  addScript({ 'data-app-client-id': CLIENT_ID, ...attributes });
+  const namespace = (await import('../../src/browser/script-tag.js')).default;
+  vi.unstubAllGlobals();
+  expect(reportError).toHaveBeenCalledTimes(1);
+  const [error] = reportError.mock.calls[0] as [unknown];
+  expect(error).toBeInstanceOf(TypeError);
+  expect(error).toMatchObject({ message: 'bc-customer-auth: invalid option ' + option });
+  expect(() => namespace.getDefaultClient()).toThrow(
+    expect.objectContaining({ code: 'NOT_CONFIGURED' }),
+  );
+  return namespace;
+}
+
 describe('the script-tag entry', () => {
   it('configures the default client from script[data-app-client-id] and defines the globals', async () => {
     addScript({
@@ -107,41 +127,17 @@ describe('the script-tag entry', () => {
   });
 
   it('reports bad attributes with the option name, and still defines the namespace', async () => {
-    const reportError = vi.fn();
-    vi.stubGlobal('reportError', reportError);
-    addScript({
-      'data-app-client-id': CLIENT_ID,
+    const namespace = await expectReportedOption('allowedOrigins', {
       'data-allowed-origins': 'http://api.example.com',
     });
-    const namespace = (await import('../../src/browser/script-tag.js')).default;
-    vi.unstubAllGlobals();
-    expect(reportError).toHaveBeenCalledTimes(1);
-    const [error] = reportError.mock.calls[0] as [unknown];
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error).toMatchObject({ message: 'bc-customer-auth: invalid option allowedOrigins' });
-    expect(() => namespace.getDefaultClient()).toThrow(
-      expect.objectContaining({ code: 'NOT_CONFIGURED' }),
-    );
     expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
   });
 
   it('reports an empty data-max-token-age-ms as invalid instead of reading it as 0', async () => {
-    const reportError = vi.fn();
-    vi.stubGlobal('reportError', reportError);
-    addScript({
-      'data-app-client-id': CLIENT_ID,
+    await expectReportedOption('maxTokenAgeMs', {
       'data-allowed-origins': server.origin,
       'data-max-token-age-ms': '',
     });
-    const namespace = (await import('../../src/browser/script-tag.js')).default;
-    vi.unstubAllGlobals();
-    expect(reportError).toHaveBeenCalledTimes(1);
-    const [error] = reportError.mock.calls[0] as [unknown];
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error).toMatchObject({ message: 'bc-customer-auth: invalid option maxTokenAgeMs' });
-    expect(() => namespace.getDefaultClient()).toThrow(
-      expect.objectContaining({ code: 'NOT_CONFIGURED' }),
-    );
   });
 });
 

@@ -328,15 +328,21 @@ describe('token cache: out-of-order and stale answers', () => {
   });
 });
 
+/** A client on the fake clock whose token requests the test answers by hand. */
+function clockedClientAnsweredByHand() {
+  const { answers, fetchStub } = answeredByHand();
+  const auth = newClient({
+    allowedOrigins: [],
+    fetch: fetchStub,
+    now: clock.now,
+    monotonicNow: clock.monotonicNow,
+  });
+  return { answers, auth };
+}
+
 describe('token cache: what a superseded answer’s callers get', () => {
   it('not an older cached token: they ask again after a newer request failed', async () => {
-    const { answers, fetchStub } = answeredByHand();
-    const auth = newClient({
-      allowedOrigins: [],
-      fetch: fetchStub,
-      now: clock.now,
-      monotonicNow: clock.monotonicNow,
-    });
+    const { answers, auth } = clockedClientAnsweredByHand();
     const first = auth.getToken();
     await until(() => answers.length == 1);
     const old = makeJwt(1);
@@ -358,13 +364,7 @@ describe('token cache: what a superseded answer’s callers get', () => {
   });
 
   it('not a newer token past its own lifetime: they ask again', async () => {
-    const { answers, fetchStub } = answeredByHand();
-    const auth = newClient({
-      allowedOrigins: [],
-      fetch: fetchStub,
-      now: clock.now,
-      monotonicNow: clock.monotonicNow,
-    });
+    const { answers, auth } = clockedClientAnsweredByHand();
     const early = auth.getToken();
     const forced = auth.getToken({ force: true });
     await until(() => answers.length == 2);
