@@ -71,13 +71,16 @@ export function watchIdentity(
     // Decided once the page's own handlers have run, since a cancelled click (a "Sign out?"
     // confirm, a router) signs nobody out: at the end of this dispatch, or in the next task when a
     // handler stopped its propagation.
-    let decided = false;
-    const decide = () => {
-      if (!decided && !event.defaultPrevented) onSignal('logout');
-      decided = true;
+    const onBubble = (bubbled: Event) => {
+      if (bubbled == event) decide();
     };
-    window.addEventListener('click', decide, { once: true, signal });
-    setTimeout(decide);
+    const decide = () => {
+      window.removeEventListener('click', onBubble);
+      clearTimeout(timer);
+      if (!signal.aborted && !event.defaultPrevented) onSignal('logout');
+    };
+    window.addEventListener('click', onBubble, { signal });
+    const timer = setTimeout(decide);
   });
   listen(
     (globalThis as { navigation?: EventTarget }).navigation,

@@ -13,16 +13,17 @@ export type CachedTokenGetter = (
 const LIFETIME_MARGIN_MS = 30_000;
 // `maxTokenAgeMs` above this counts as this.
 const MAX_TOKEN_AGE_MS = 60_000;
-// A call whose answers identity events keep disowning gives up after this many requests.
-const MAX_ATTEMPTS = 5;
+// A call whose tokens listeners keep dropping (an identity event raised from a `token` listener)
+// gives up after this many.
+const MAX_DROPPED = 5;
 
 /**
  * An in-memory, single-flight token cache with an epoch guard. `onToken` sees every token that
  * arrives in the current epoch, after it is cached (and may clear the cache: a listener's identity
  * event then makes the callers ask again); `onError` sees every failure of a request started in the
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
- * from an earlier epoch: their callers get a token a later request brought, or ask again (at most
- * MAX_ATTEMPTS requests per call). Returns the getter and `clear`, which drops the token (unless it
+ * from an earlier epoch: their callers get a token a later request brought, or ask again (a call
+ * whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter and `clear`, which drops the token (unless it
  * is `keep`) and disowns every request in flight. @internal
  */
 export function createTokenCache(
@@ -40,8 +41,9 @@ export function createTokenCache(
   let cachedFrom = 0;
   let receivedWallMs = 0;
   let receivedMonotonicMs = 0;
-  // Resolves to `undefined` when its answer is stale and no newer token is cached: ask again.
-  let flight: Promise<ReceivedToken | undefined> | undefined;
+  // Resolves to `undefined` when its answer is stale and no newer token is cached, or to `null` when
+  // a listener dropped it: either way, ask again.
+  let flight: Promise<ReceivedToken | null | undefined> | undefined;
   // Callers waiting on `flight`; when the last one gives up, later callers start afresh.
   let waiting = 0;
 
@@ -73,9 +75,10 @@ export function createTokenCache(
           receivedWallMs = now();
           receivedMonotonicMs = monotonicNow();
           onToken(token);
+          // A listener's identity event may have dropped this token.
+          return cached == token ? token : null;
         }
-        // A listener's identity event may have dropped this token: then the callers ask again.
-        return cached == token ? token : newer();
+        return newer();
       },
       (error: unknown) => {
         if (apply()) onError(error);
@@ -88,11 +91,7 @@ export function createTokenCache(
   };
 
   const get: CachedTokenGetter = async (signal, force) => {
-    for (let attempt = 1; ; attempt++) {
-      // Bounded, so a listener that raises an identity event on every token cannot make a call
-      // ask without end.
-      if (attempt > MAX_ATTEMPTS)
-        throw new TokenRequestError(0, new Error('identity kept changing'));
+    for (let dropped = 0; ;) {
       signal?.throwIfAborted();
       if (!force && cached && isFresh(cached)) return cached;
       const joined = force || !flight ? start() : flight;
@@ -103,6 +102,11 @@ export function createTokenCache(
         throw error;
       });
       if (token) return token;
+      // Bounded, so a listener that raises an identity event on every token cannot make a call
+      // ask without end.
+      if (token === null && ++dropped == MAX_DROPPED) {
+        throw new TokenRequestError(0, new Error('token listeners dropped every token'));
+      }
       force = false;
     }
   };

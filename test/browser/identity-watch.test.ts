@@ -92,6 +92,51 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
+  it('a nested click inside a logout click does not decide it before the page cancels it', async () => {
+    document.body.innerHTML =
+      '<nav id="menu"><a id="out" href="/login.php?action=logout">Sign out</a></nav><div id="backdrop"></div>';
+    // The link's handler closes its dropdown with a nested click on the backdrop…
+    document.getElementById('out')?.addEventListener('click', () => {
+      document.getElementById('backdrop')?.click();
+    });
+    // …and a handler further up (a "Sign out?" confirm) cancels the logout click.
+    document.getElementById('menu')?.addEventListener('click', (event) => {
+      event.preventDefault();
+    });
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    document.getElementById('out')?.click();
+    await settle(20);
+    expect(seen).toEqual([]);
+    expect(auth.getCustomer()?.id).toBe(1);
+  });
+
+  it('leaves no timer behind once a logout click is decided, and none acts after destroy()', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    const auth = tab();
+    await auth.getToken();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const seen = record(auth);
+      document.getElementById('out')?.click();
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    // A click whose propagation was stopped is decided a task later: not after destroy().
+    const other = tab();
+    await other.getToken();
+    document.getElementById('out')?.addEventListener('click', (event) => {
+      event.stopPropagation();
+    });
+    document.getElementById('out')?.click();
+    other.destroy();
+    await settle(10);
+    expect(other.getCustomer()?.id).toBe(1);
+  });
+
   it('a Navigation API navigate event to the logout URL signs out', async () => {
     const navigation = new EventTarget();
     vi.stubGlobal('navigation', navigation);

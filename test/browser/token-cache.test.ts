@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotSignedInError, TokenRequestError } from '../../src/browser/index.js';
-import { fakeClock, newClient, setPageUrl, until, type FakeClock } from './helpers/page.js';
+import { fakeClock, newClient, setPageUrl, settle, until, type FakeClock } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
-import { makeJwt } from './helpers/tokens.js';
+import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
 let server: TestServer;
 let clock: FakeClock;
@@ -390,6 +390,33 @@ describe('token cache: a call whose answers keep being disowned', () => {
     expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 0 });
     expect(server.tokenRequests).toHaveLength(5);
+  });
+});
+
+describe('token cache: identity events from elsewhere during a slow first request', () => {
+  it('are not counted against the call: five other tabs loading pages do not make it fail', async () => {
+    const answers: ((jwt: string) => void)[] = [];
+    const auth = newClient({
+      allowedOrigins: [],
+      getToken: () => new Promise<string>((resolve) => answers.push(resolve)),
+    });
+    const otherTabs = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    try {
+      const call = auth.getToken();
+      // A restored session: five tabs load pages for customer 1 while each answer is on its way.
+      for (let tabs = 1; tabs <= 5; tabs++) {
+        await until(() => answers.length == tabs);
+        otherTabs.postMessage('c1');
+        await settle(10);
+        answers[tabs - 1]?.(makeJwt(1));
+      }
+      await until(() => answers.length == 6);
+      const token = makeJwt(1);
+      answers[5]?.(token);
+      expect(await call).toBe(token);
+    } finally {
+      otherTabs.close();
+    }
   });
 });
 
