@@ -23,8 +23,8 @@ const MAX_DROPPED = 5;
  * event then makes the callers ask again); `onError` sees every failure of a request started in the
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
  * from an earlier epoch: their callers get a token a later request brought, or ask again (a call
- * whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter and `clear`, which drops the token (unless it
- * is `keep`) and disowns every request in flight. @internal
+ * whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter and `clear`, which
+ * drops the token (unless it is `keep`) and disowns every request in flight. @internal
  */
 export function createTokenCache(
   request: () => Promise<ReceivedToken>,
