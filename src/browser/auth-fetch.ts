@@ -51,7 +51,12 @@ export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter)
       return options.fetch(attempt);
     };
     let response = (await send()) as Response;
-    if (response.status == 401 && replayable) response = (await send(true)) ?? response;
+    const retried = response.status == 401 && replayable && (await send(true));
+    if (retried) {
+      // The first 401 is answered by the retry: release its body (and connection) unread.
+      void response.body?.cancel();
+      response = retried;
+    }
     if (response.status == 401) throw new UnauthorizedError(response);
     return response;
   };

@@ -123,6 +123,28 @@ describe('client.fetch', () => {
     expect(server.apiRequests.map((r) => r.body)).toEqual(['x', 'x']);
   });
 
+  it('releases the first 401 body, unread, when the retry answers instead', async () => {
+    let cancelled = 0;
+    let calls = 0;
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        if (!(input instanceof Request)) return fetch(input, init);
+        if (++calls > 1) return new Response('ok');
+        const body = new ReadableStream({
+          cancel() {
+            cancelled++;
+          },
+        });
+        return new Response(body, { status: 401 });
+      },
+    });
+    const response = await auth.fetch('https://api.example.com/points');
+    expect(await response.text()).toBe('ok');
+    expect(calls).toBe(2);
+    expect(cancelled).toBe(1);
+  });
+
   it('never retries twice: a second 401 rejects with UnauthorizedError carrying the response', async () => {
     server.apiHandler = always401;
     const auth = newClient({ allowedOrigins: [server.origin] });
