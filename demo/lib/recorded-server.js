@@ -16,9 +16,15 @@ import { createRequestRecorder } from './request-recorder.js';
  */
 export function createRecordedServer(handle) {
   const { requests, record } = createRequestRecorder();
-  const server = createServer((req, res) => {
+  // A body that never completes is answered 408 after 10 s, not after Node's default 300 s.
+  const timeouts = { requestTimeout: 10_000, connectionsCheckingInterval: 1_000 };
+  const server = createServer(timeouts, (req, res) => {
     const entry = record(req);
     res.on('finish', () => (entry.status = res.statusCode));
+    if (entry.path === '') {
+      send(res, 400, 'text/plain; charset=utf-8', 'Bad request-target\n');
+      return;
+    }
     handle(req, res, entry).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error\n');
       else res.destroy();

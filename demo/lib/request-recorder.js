@@ -1,4 +1,5 @@
 // Keeps what a demo server received, so tests can assert on the wire rather than on logs.
+import { URLSearchParams } from 'node:url';
 
 /**
  * One request as the server received it.
@@ -8,7 +9,7 @@
  * @property {number} time Arrival time, in milliseconds since the Unix epoch.
  * @property {string} method HTTP method, e.g. `GET` (`GET` for WebSocket handshakes).
  * @property {string} url Path and query exactly as received, e.g. `/points?customerId=2`.
- * @property {string} path The path alone, e.g. `/points`.
+ * @property {string} path The path alone, e.g. `/points`; `''` when the target is not a URL.
  * @property {URLSearchParams} query The parsed query string.
  * @property {import('node:http').IncomingHttpHeaders} headers Every header, names lowercased.
  * @property {string | undefined} authorization The `Authorization` header, if any.
@@ -18,6 +19,20 @@
  * @property {number | undefined} status The status answered, once known (101 for an accepted
  *   WebSocket handshake; refused handshakes keep `undefined`).
  */
+
+/**
+ * Parses a request-target; `undefined` when it is not a URL. An origin-form target is always a
+ * path, even one starting with `//`, which `new URL(target, base)` would read as a host.
+ *
+ * @param {string} target
+ */
+function parseTarget(target) {
+  try {
+    return new URL(target.startsWith('/') ? `http://recorder.invalid${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Creates an in-memory request log.
@@ -32,15 +47,15 @@ export function createRequestRecorder() {
   /** @param {import('node:http').IncomingMessage} req */
   function record(req) {
     const url = req.url ?? '/';
-    const parsed = new URL(url, 'http://recorder.invalid');
+    const parsed = parseTarget(url);
     /** @type {RecordedRequest} */
     const entry = {
       seq: (seq += 1),
       time: Date.now(),
       method: req.method ?? 'GET',
       url,
-      path: parsed.pathname,
-      query: parsed.searchParams,
+      path: parsed?.pathname ?? '',
+      query: parsed?.searchParams ?? new URLSearchParams(),
       headers: { ...req.headers },
       authorization: req.headers.authorization,
       cookie: req.headers.cookie,

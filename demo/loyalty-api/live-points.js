@@ -30,6 +30,8 @@ export const TOKEN_EXPIRED_CLOSE_CODE = 4401;
  * @param {import('node:stream').Duplex} socket
  */
 function refuseNotFound(socket) {
+  // Ending our side is not enough: a client that never ends its side would hold the socket open.
+  socket.once('finish', () => socket.destroy());
   socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 }
 
