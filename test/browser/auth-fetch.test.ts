@@ -20,6 +20,15 @@ const always401 = (_request: unknown, response: import('node:http').ServerRespon
   response.end('{"error":"unauthorized"}');
 };
 
+/** An API handler that answers 401 to the first request and `ok` to every later one. */
+const unauthorizedOnce = () => {
+  let calls = 0;
+  return (request: unknown, response: import('node:http').ServerResponse) => {
+    if (++calls == 1) return always401(request, response);
+    response.end('ok');
+  };
+};
+
 describe('client.fetch', () => {
   it('sends the token as a Bearer header to an allowed origin and returns the response', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
@@ -110,11 +119,7 @@ describe('client.fetch', () => {
   it('retries a 401 once with a freshly fetched token, then succeeds', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
     await auth.getToken();
-    let calls = 0;
-    server.apiHandler = (request, response) => {
-      if (++calls == 1) return always401(request, response);
-      response.end('ok');
-    };
+    server.apiHandler = unauthorizedOnce();
     const response = await auth.fetch(server.origin + '/points', { method: 'PUT', body: 'x' });
     expect(await response.text()).toBe('ok');
     expect(server.apiRequests).toHaveLength(2);
@@ -163,22 +168,14 @@ describe('client.fetch', () => {
     ['an ArrayBuffer', () => new TextEncoder().encode('points=5').buffer],
   ])('replays %s body on the retry', async (_name, body) => {
     const auth = newClient({ allowedOrigins: [server.origin] });
-    let calls = 0;
-    server.apiHandler = (request, response) => {
-      if (++calls == 1) return always401(request, response);
-      response.end('ok');
-    };
+    server.apiHandler = unauthorizedOnce();
     await auth.fetch(server.origin + '/redeem', { method: 'POST', body: body() });
     expect(server.apiRequests.map((r) => r.body)).toEqual(['points=5', 'points=5']);
   });
 
   it('replays a FormData body on the retry', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
-    let calls = 0;
-    server.apiHandler = (request, response) => {
-      if (++calls == 1) return always401(request, response);
-      response.end('ok');
-    };
+    server.apiHandler = unauthorizedOnce();
     const form = new FormData();
     form.set('points', '5');
     await auth.fetch(server.origin + '/redeem', { method: 'POST', body: form });
@@ -205,11 +202,7 @@ describe('client.fetch', () => {
 
   it('retries a bodiless Request after a 401', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
-    let calls = 0;
-    server.apiHandler = (request, response) => {
-      if (++calls == 1) return always401(request, response);
-      response.end('ok');
-    };
+    server.apiHandler = unauthorizedOnce();
     const response = await auth.fetch(new Request(server.origin + '/points'));
     expect(await response.text()).toBe('ok');
     expect(server.apiRequests.map((r) => r.authorization)).toEqual([
