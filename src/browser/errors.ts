@@ -180,8 +180,6 @@ export function isCustomerAuthError(
   value: unknown,
   code?: CustomerAuthErrorCode,
 ): value is CustomerAuthError {
-  return (
-    (value as Partial<CustomerAuthError> | null | undefined)?.[BRAND] === true &&
-    (code === undefined || (value as CustomerAuthError).code === code)
-  );
+  const error = value as Partial<CustomerAuthError> | null | undefined;
+  return error?.[BRAND] === true && (code === undefined || error.code === code);
 }

@@ -57,10 +57,12 @@ export function createTokenCache(
   const start = () => {
     const startedIn = epoch;
     const number = ++started;
-    // True when this answer is the newest of the current epoch, and then it is applied.
+    // Whether this answer is applied: only the newest one of the current epoch is.
     const apply = () => {
       if (flight == pending) flight = undefined;
-      return startedIn == epoch && number > applied && (applied = number);
+      if (startedIn != epoch || number < applied) return false;
+      applied = number;
+      return true;
     };
     // For the callers of an answer that was not applied: the cached token when a later request
     // brought it and it is within its own lifetime (shared like a concurrent answer); else none,
