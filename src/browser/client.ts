@@ -85,6 +85,8 @@ export interface CustomerAuthClient {
   getCustomer(): CustomerSummary | null;
   /**
    * Drops the cached token here and in other tabs (for example after a GraphQL `logout` mutation).
+   * Called from an `invalidate` listener, it drops the token here only: that event is already
+   * known to the other tabs, and echoing it would bounce between them.
    * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
    */
   invalidate(): void;
@@ -125,10 +127,21 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The shopper the last token named, kept across a logout: signing in as someone else is a switch.
   let lastSeen: CustomerSummary | null = null;
 
+  // An `invalidate` event being dispatched: a listener's own invalidate() has nothing to announce.
+  let dispatching = false;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
+  // Returns false when nested in an `invalidate` listener, which already heard of this one.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
     clearCache(keep);
-    emit('invalidate', { reason });
+    if (dispatching) return false;
+    dispatching = true;
+    try {
+      emit('invalidate', { reason });
+    } finally {
+      // Browsers report a listener's error, but DOM stand-ins in tests may rethrow it.
+      dispatching = false;
+    }
+    return true;
   };
   // `current` undefined: signed out; `null`: another shopper, not known yet.
   const change = (current?: CustomerSummary | null, keep?: ReceivedToken) => {
@@ -199,8 +212,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     getToken: async (options) => (await getToken(options?.signal, options?.force))[0],
     getCustomer: () => customer,
     invalidate() {
-      bump('invalidate');
-      post('i');
+      // From an `invalidate` listener: no echo, which would bounce between tabs for ever.
+      if (bump('invalidate')) post('i');
     },
     on,
     destroy() {

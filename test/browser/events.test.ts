@@ -32,6 +32,25 @@ describe('on()', () => {
     expect(() => auth.on('logout', 'nope' as unknown as () => void)).toThrow(TypeError);
   });
 
+  it('an invalidate listener that throws does not silence later invalidate events', async () => {
+    const auth = newClient({ allowedOrigins: [] });
+    const reasons: string[] = [];
+    let calls = 0;
+    auth.on('invalidate', () => {
+      if (!calls++) throw new Error('listener bug');
+    });
+    auth.on('invalidate', ({ reason }) => reasons.push(reason));
+    await auth.getToken();
+    // Browsers report a listener's error; vitest's happy-dom rethrows it from dispatchEvent.
+    expect(() => {
+      auth.invalidate();
+    }).toThrow('listener bug');
+    auth.invalidate();
+    expect(reasons).toEqual(['invalidate']);
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
   it('lets methods be used without their object', async () => {
     const { getToken, getCustomer, on, invalidate } = newClient({ allowedOrigins: [] });
     const reasons: string[] = [];

@@ -211,6 +211,31 @@ describe('other tabs over BroadcastChannel', () => {
     expect(server.tokenRequests).toHaveLength(2);
   });
 
+  it('invalidate() called from an invalidate listener drops the token without echoing between tabs', async () => {
+    const notices: unknown[] = [];
+    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    try {
+      const [first, second] = [tab(), tab()];
+      const reasons: string[] = [];
+      for (const auth of [first, second]) {
+        auth.on('invalidate', ({ reason }) => {
+          reasons.push(reason);
+          auth.invalidate();
+        });
+      }
+      await second.getToken();
+      first.invalidate();
+      await settle(50);
+      expect(notices).toEqual(['i']);
+      expect(reasons).toEqual(['invalidate', 'tab']);
+      await second.getToken();
+      expect(server.tokenRequests).toHaveLength(2);
+    } finally {
+      spy.close();
+    }
+  });
+
   it('a switch seen in one tab (a token for another customer) reaches the other tab', async () => {
     const first = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
     const second = tab();
