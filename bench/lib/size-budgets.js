@@ -8,12 +8,13 @@ export const IIFE_GOAL_BYTES = 3072;
  * Budgets in bytes, min+gzip (level 9), by bundle id (see MEASURED_BUNDLES in bundle-size.js).
  * Where a bundle is not yet at its goal, its budget is its size when set, rounded up to the next
  * 64 bytes. A budget grows only with a correctness or security fix, never with a feature (the last
- * rise: `invalidate()` from an `invalidate` listener no longer recurses or echoes between tabs).
+ * rises: `invalidate()` from an `invalidate` listener no longer recurses or echoes between tabs;
+ * the server factories refuse unknown options and non-boolean flags, and the verifier checks `nbf`).
  */
 export const SIZE_BUDGETS = {
   iife: 4352,
   esmFetchOnly: 384,
   esmConfigureAndFetch: 4096,
   esmEverything: 4224,
-  server: 5760,
+  server: 6016,
 };

@@ -4,6 +4,7 @@ import type { VerifiedCustomer } from './claims.js';
 import { isTokenVerificationError } from './errors.js';
 import { assertVerifier } from './require-customer.js';
 import type { Verifier } from './verifier.js';
+import { assertKnownOptions, readFlag } from './option-checks.js';
 
 /**
  * Options of {@link createApiGatewayAuthorizer}.
@@ -156,8 +157,10 @@ export function createApiGatewayAuthorizer(
   options: ApiGatewayAuthorizerOptions = {},
 ): ApiGatewayAuthorizer {
   assertVerifier(verifier, 'createApiGatewayAuthorizer');
-  const simpleResponses = options.simpleResponses === true;
-  const allowQueryToken = options.allowQueryToken === true;
+  const owner = 'createApiGatewayAuthorizer';
+  assertKnownOptions(options, ['simpleResponses', 'allowQueryToken'], owner);
+  const simpleResponses = readFlag(options.simpleResponses, 'simpleResponses', owner, false);
+  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, false);
 
   return async (event) => {
     let input;

@@ -63,7 +63,7 @@ function readStoreHash(payload: JsonObject, rules: ClaimRules): string {
   return storeHash;
 }
 
-function readSeconds(payload: JsonObject, claim: 'iat' | 'exp'): number {
+function readSeconds(payload: JsonObject, claim: 'iat' | 'exp' | 'nbf'): number {
   const value = readOwn(payload, claim);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw invalid(claim, 'must be a non-negative integer number of seconds');
@@ -99,6 +99,14 @@ function checkTimes(
     remaining < rules.minRemainingSeconds + rules.clockToleranceSeconds
   ) {
     throw new TokenClaimError('EXPIRED', 'exp', 'is within minRemainingSeconds');
+  }
+}
+
+function checkNotBefore(payload: JsonObject, rules: ClaimRules, nowSeconds: number): void {
+  if (!Object.hasOwn(payload, 'nbf')) return;
+  const notBefore = readSeconds(payload, 'nbf');
+  if (notBefore > nowSeconds + rules.clockToleranceSeconds) {
+    throw new TokenClaimError('ISSUED_IN_FUTURE', 'nbf', 'is in the future');
   }
 }
 
@@ -145,6 +153,7 @@ export function validateClaims(
   const issuedAt = readSeconds(payload, 'iat');
   const expiresAt = readSeconds(payload, 'exp');
   checkTimes(issuedAt, expiresAt, rules, nowSeconds);
+  checkNotBefore(payload, rules, nowSeconds);
   const customer = readCustomer(payload);
   return Object.freeze({
     storeHash,

@@ -7,6 +7,7 @@ import {
   type RequireCustomerOptions,
 } from './require-customer.js';
 import type { Verifier } from './verifier.js';
+import { assertKnownOptions, readFlag } from './option-checks.js';
 
 /**
  * The parts of the upgrade event's socket (a Node `Duplex`) used to refuse a handshake.
@@ -80,8 +81,10 @@ export function requireCustomerUpgrade(
   options: RequireCustomerOptions = {},
 ): UpgradeAuthenticator {
   assertVerifier(verifier, 'requireCustomerUpgrade');
-  const realm = validateRealm(options.realm ?? 'api', 'requireCustomerUpgrade');
-  const allowQueryToken = options.allowQueryToken ?? true;
+  const owner = 'requireCustomerUpgrade';
+  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
+  const realm = validateRealm(options.realm ?? 'api', owner);
+  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, true);
 
   return async (req, socket) => {
     // Node drops its own socket error listener on upgrade; without one, a client reset during

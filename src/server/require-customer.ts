@@ -2,6 +2,7 @@ import type { VerifiedCustomer } from './claims.js';
 import { extractToken, type TokenRequestLike } from './extract-token.js';
 import { describeChallenge, validateRealm } from './http-challenge.js';
 import type { Verifier } from './verifier.js';
+import { assertKnownOptions, readFlag } from './option-checks.js';
 
 /**
  * A request {@link requireCustomer} can authenticate; it sets `customer` on success.
@@ -83,6 +84,7 @@ export type CustomerMiddleware = (
 function isPreflight(req: CustomerRequest): boolean {
   if (req.method !== 'OPTIONS') return false;
   const { headers } = req;
+  if (typeof headers !== 'object' || (headers as unknown) === null) return false;
   if (typeof headers.get === 'function') {
     return (
       (headers as { get(name: string): string | null }).get('access-control-request-method') !==
@@ -138,8 +140,14 @@ export function requireCustomer(
   options: RequireCustomerOptions = {},
 ): CustomerMiddleware {
   assertVerifier(verifier, 'requireCustomer');
+  assertKnownOptions(options, ['allowQueryToken', 'realm'], 'requireCustomer');
   const realm = validateRealm(options.realm ?? 'api', 'requireCustomer');
-  const allowQueryToken = options.allowQueryToken === true;
+  const allowQueryToken = readFlag(
+    options.allowQueryToken,
+    'allowQueryToken',
+    'requireCustomer',
+    false,
+  );
 
   return async (req, res, next) => {
     if (isPreflight(req)) {

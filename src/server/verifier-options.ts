@@ -1,4 +1,5 @@
 import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
+import { assertKnownOptions } from './option-checks.js';
 
 /**
  * Options of {@link createVerifier}.
@@ -72,6 +73,16 @@ export interface ResolvedVerifierOptions extends ClaimRules {
   readonly forceWebCrypto: boolean;
 }
 
+const VERIFIER_OPTIONS = [
+  'clientId',
+  'clientSecret',
+  'storeHashes',
+  'clockToleranceSeconds',
+  'maxLifetimeSeconds',
+  'minRemainingSeconds',
+  'now',
+];
+
 function optionError(name: string, requirement: string): TypeError {
   return new TypeError(`bc-customer-auth: createVerifier option "${name}" ${requirement}`);
 }
@@ -119,6 +130,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError('bc-customer-auth: createVerifier needs an options object');
   }
+  // `forceWebCrypto` is internal: accepted, never listed.
+  const { forceWebCrypto, ...named } = options;
+  assertKnownOptions(named, VERIFIER_OPTIONS, 'createVerifier');
   const clockToleranceSeconds = resolveSeconds(
     options.clockToleranceSeconds,
     'clockToleranceSeconds',
@@ -146,7 +160,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       'plus clockToleranceSeconds must be less than maxLifetimeSeconds',
     );
   }
-  const now = options.now ?? Date.now;
+  const now = options.now ?? ((): number => Date.now());
   if (typeof now !== 'function') throw optionError('now', 'must be a function');
   return {
     clientId: requireText(options.clientId, 'clientId'),
@@ -156,6 +170,6 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     maxLifetimeSeconds,
     minRemainingSeconds,
     now,
-    forceWebCrypto: options.forceWebCrypto === true,
+    forceWebCrypto: forceWebCrypto === true,
   };
 }

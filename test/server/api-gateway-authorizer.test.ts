@@ -245,5 +245,23 @@ describe('createApiGatewayAuthorizer', () => {
     it('a missing verifier, at creation', () => {
       expect(() => createApiGatewayAuthorizer(undefined as never)).toThrow(TypeError);
     });
+
+    it('minRemainingSeconds given to the authorizer instead of the verifier, at creation', () => {
+      expect(() =>
+        createApiGatewayAuthorizer(testVerifier(), { minRemainingSeconds: 60 } as never),
+      ).toThrow(
+        'bc-customer-auth: createApiGatewayAuthorizer has no option "minRemainingSeconds" ' +
+          '(its options: simpleResponses, allowQueryToken)',
+      );
+    });
+
+    it.each(['simpleResponses', 'allowQueryToken'])(
+      '%s given as a string (from the environment), at creation',
+      (name) => {
+        expect(() => createApiGatewayAuthorizer(testVerifier(), { [name]: 'true' })).toThrow(
+          `bc-customer-auth: createApiGatewayAuthorizer option "${name}" must be a boolean`,
+        );
+      },
+    );
   });
 });

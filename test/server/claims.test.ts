@@ -67,6 +67,23 @@ describe('time claims with an injected clock (tolerance 30 s)', () => {
     expect(await codeOf(tokenAt(NOW - 930, NOW - 30))).toBe('EXPIRED');
   });
 
+  it.each([
+    ['nbf = iat', 'accepted', NOW - 60],
+    ['nbf = now + tolerance', 'accepted', NOW + TOLERANCE],
+    ['nbf = now + tolerance + 1', 'ISSUED_IN_FUTURE', NOW + TOLERANCE + 1],
+    ['nbf a string', 'CLAIM_INVALID', String(NOW - 60)],
+    ['nbf a float', 'CLAIM_INVALID', NOW - 59.5],
+  ])('an optional nbf is honoured like iat: %s → %s', async (_name, expected, nbf) => {
+    const token = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 840, nbf }) });
+    const { error } = await settle(testVerifier().verify(token));
+    if (expected === 'accepted') {
+      expect(error).toBeUndefined();
+    } else {
+      expect(error).toBeInstanceOf(TokenClaimError);
+      expect(error).toMatchObject({ code: expected, claim: 'nbf' });
+    }
+  });
+
   it('reads the clock on every call', async () => {
     let nowMs = NOW * 1000;
     const verifier = testVerifier({ now: () => nowMs });

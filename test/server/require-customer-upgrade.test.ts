@@ -203,3 +203,16 @@ describe('requireCustomerUpgrade and its socket', () => {
     expect(socket.destroyCalls).toBe(1);
   });
 });
+
+describe('requireCustomerUpgrade creation', () => {
+  it('throws a TypeError for an unknown option or a flag that is not a boolean', () => {
+    expect(() =>
+      requireCustomerUpgrade(testVerifier(), { allowQueryTokens: false } as never),
+    ).toThrow('bc-customer-auth: requireCustomerUpgrade has no option "allowQueryTokens"');
+    expect(() =>
+      requireCustomerUpgrade(testVerifier(), { allowQueryToken: 'false' as never }),
+    ).toThrow(
+      'bc-customer-auth: requireCustomerUpgrade option "allowQueryToken" must be a boolean',
+    );
+  });
+});

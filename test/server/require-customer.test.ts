@@ -178,6 +178,14 @@ describe('requireCustomer without next, on its own', () => {
     expect(setHeader).not.toHaveBeenCalled();
     expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
   });
+
+  it('answers an OPTIONS request without headers like any other such request, never rejecting', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const auth = requireCustomer(testVerifier());
+    await expect(auth({ method: 'OPTIONS' } as never, res)).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(500);
+    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'server_error' }));
+  });
 });
 
 describe('requireCustomer creation', () => {
@@ -185,5 +193,17 @@ describe('requireCustomer creation', () => {
     expect(() => requireCustomer(undefined as never)).toThrow(TypeError);
     expect(() => requireCustomer({} as never)).toThrow(/createVerifier/);
     expect(() => requireCustomer(testVerifier(), { realm: 'a"b' })).toThrow(/"realm"/);
+  });
+
+  it('throws a TypeError for an unknown option, a flag that is not a boolean, or null options', () => {
+    expect(() => requireCustomer(testVerifier(), { allowQueryTokens: true } as never)).toThrow(
+      'bc-customer-auth: requireCustomer has no option "allowQueryTokens" (its options: allowQueryToken, realm)',
+    );
+    expect(() => requireCustomer(testVerifier(), { allowQueryToken: 'true' as never })).toThrow(
+      'bc-customer-auth: requireCustomer option "allowQueryToken" must be a boolean',
+    );
+    expect(() => requireCustomer(testVerifier(), null as never)).toThrow(
+      'bc-customer-auth: requireCustomer options must be an object',
+    );
   });
 });

@@ -88,6 +88,26 @@ describe('createVerifier options', () => {
     });
   });
 
+  it('refuses an option it does not know (such as jose’s clockTolerance), listing its own', () => {
+    expect(() => create({ clockTolerance: 0 })).toThrow(TypeError);
+    expect(() => create({ clockTolerance: 0 })).toThrow(
+      'bc-customer-auth: createVerifier has no option "clockTolerance" (its options: clientId, ' +
+        'clientSecret, storeHashes, clockToleranceSeconds, maxLifetimeSeconds, minRemainingSeconds, now)',
+    );
+  });
+
+  it('reads Date.now when verifying, so fake timers set after creation apply', async () => {
+    const { verify } = createVerifier(base);
+    try {
+      vi.useFakeTimers({ now: (NOW + 3600) * 1000, toFake: ['Date'] });
+      const late = mintToken({ claims: realClaims({ iat: NOW + 3540, exp: NOW + 4440 }) });
+      await expect(verify(late)).resolves.toMatchObject({ customerId: 42 });
+      await expect(verify(mintToken())).rejects.toMatchObject({ code: 'EXPIRED' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('never puts the secret in an error message', () => {
     try {
       create({ clientSecret: ` ${CLIENT_SECRET}` });
