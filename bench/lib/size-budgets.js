@@ -9,7 +9,7 @@ export const IIFE_GOAL_BYTES = 3072;
  * Where a bundle is not yet at its goal, its budget is its size when set, rounded up to the next
  * 64 bytes. A budget grows only with a correctness or security fix, never with a feature (the last
  * rises: `invalidate()` from an `invalidate` listener no longer recurses or echoes between tabs;
- * the server factories refuse unknown options and non-boolean flags, and the verifier checks `nbf`).
+ * both halves refuse unknown options, the server non-boolean flags, and the verifier checks `nbf`).
  */
 export const SIZE_BUDGETS = {
   iife: 4352,

@@ -114,7 +114,7 @@ export interface CustomerAuthOptions {
   BroadcastChannel?: typeof BroadcastChannel | null | undefined;
   /**
    * Wall clock in milliseconds since the epoch.
-   * @default Date.now
+   * @default () => Date.now()
    * @example () => clock.now() // a fake clock in tests
    */
   now?: (() => number) | undefined;
@@ -133,7 +133,8 @@ const optional =
   (rule: Rule) =>
   (value: unknown): unknown =>
     value == null || rule(value as never);
-const isFunction = optional((value: unknown) => typeof value == 'function');
+// Marked pure, like every call below, so bundlers can drop the table when only `bcAuthFetch` is used.
+const isFunction = /* @__PURE__ */ optional((value: unknown) => typeof value == 'function');
 
 /**
  * Every option: its check and its default (applied first); a failed check throws a TypeError
@@ -142,10 +143,10 @@ const isFunction = optional((value: unknown) => typeof value == 'function');
 export const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
   appClientId: [isName],
   allowedOrigins: [(value: unknown) => Array.isArray(value) && value.every(toOrigin)],
-  storefrontUrl: [optional(toOrigin)],
+  storefrontUrl: [/* @__PURE__ */ optional(toOrigin)],
   getToken: [isFunction],
   maxTokenAgeMs: [(value: unknown) => typeof value == 'number' && value >= 0, 5000],
-  customerId: [optional((value: string) => /^\d*$/.test(value))],
+  customerId: [/* @__PURE__ */ optional((value: string) => /^\d*$/.test(value))],
   logoutPath: [(value: string) => value[0] == '/', '/login.php?action=logout'],
   authHeaderName: [isName, 'Authorization'],
   authScheme: [(value: string) => /^[\w-]*$/.test(value), 'Bearer'],
@@ -154,7 +155,8 @@ export const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
   WebSocket: [isFunction],
   EventSource: [isFunction],
   BroadcastChannel: [isFunction],
-  now: [isFunction, Date.now],
+  // Read at each call, not captured here: fake timers installed later apply.
+  now: [isFunction, () => Date.now()],
   monotonicNow: [isFunction, () => performance.now()],
 };
 
@@ -179,6 +181,11 @@ export type ResolvedOptions = Omit<CustomerAuthOptions, Defaulted> & {
 /** Validates options, naming the first bad one in a `TypeError`, and applies defaults. @internal */
 export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
   const resolved = { ...options } as Record<string, unknown> & ResolvedOptions;
+  // A misspelt option (`customerID`) would otherwise be dropped in silence, with its protection.
+  for (const name in resolved) {
+    if (!Object.hasOwn(OPTIONS, name))
+      throw new TypeError('bc-customer-auth: invalid option ' + name);
+  }
   for (const [name, [valid, fallback]] of Object.entries(OPTIONS)) {
     // A `null` stays `null` where there is no default (a guest's customerId, no BroadcastChannel).
     if (fallback !== undefined) resolved[name] ??= fallback;

@@ -43,7 +43,11 @@ export interface ApiGatewayAuthorizerOptions {
  * const customerId = Number(event.requestContext.authorizer.customerId); // REST, WebSocket
  * ```
  */
-export type AuthorizerContext = VerifiedCustomer;
+export type AuthorizerContext = {
+  // A mapped copy rather than the interface itself: an object type, not an interface, is
+  // assignable to `@types/aws-lambda`'s string-indexed context type.
+  readonly [K in keyof VerifiedCustomer]: VerifiedCustomer[K];
+};
 
 /**
  * An Allow policy for the whole stage (`…/{stage}/*`), so a cached result covers every route.
@@ -56,10 +60,13 @@ export type AuthorizerContext = VerifiedCustomer;
 export interface IamPolicyAuthorizerResult {
   /** `{storeHash}/{customerId}` */
   readonly principalId: string;
-  /** One statement allowing `execute-api:Invoke` on the whole stage. */
+  /**
+   * One statement allowing `execute-api:Invoke` on the whole stage (a mutable tuple, so the result
+   * is assignable to `@types/aws-lambda`'s `PolicyDocument`).
+   */
   readonly policyDocument: {
     readonly Version: '2012-10-17';
-    readonly Statement: readonly [
+    readonly Statement: [
       {
         readonly Action: 'execute-api:Invoke';
         readonly Effect: 'Allow';

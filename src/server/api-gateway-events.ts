@@ -78,8 +78,8 @@ export interface WebSocketConnectAuthorizerEvent extends RestRequestAuthorizerEv
  * ```
  */
 export interface HttpApiAuthorizerEventV2 {
-  /** Always `2.0`. */
-  readonly version: '2.0';
+  /** `2.0` (typed `string`, as in `@types/aws-lambda`, so its handler types accept this one). */
+  readonly version: string;
   /** Always `REQUEST`. */
   readonly type: 'REQUEST';
   /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}` */

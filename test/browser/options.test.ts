@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCustomerAuth, type CustomerAuthOptions } from '../../src/browser/index.js';
 import { resolveOptions } from '../../src/browser/options.js';
 import { setPageUrl, until } from './helpers/page.js';
@@ -41,6 +41,9 @@ describe('options', () => {
     ['BroadcastChannel', 'not a function', { BroadcastChannel: 'x' }],
     ['now', 'not a function', { now: 0 }],
     ['monotonicNow', 'not a function', { monotonicNow: 0 }],
+    ['customerID', 'a misspelling of customerId', { customerID: '42' }],
+    ['logoutUrl', 'a misspelling of logoutPath', { logoutUrl: '/account/sign-out' }],
+    ['toString', 'an own property named like an inherited one', { toString: (): string => '' }],
   ])('throws a TypeError naming %s when it is %s', (name, _case, change) => {
     const options = change === undefined ? undefined : { ...valid, ...change };
     expect(createWith(options)).toThrow(TypeError);
@@ -73,9 +76,15 @@ describe('options', () => {
       authHeaderName: 'Authorization',
       authScheme: 'Bearer',
       tokenQueryParam: 'token',
-      now: Date.now,
     });
     expect(o.customerId).toBeUndefined();
+    try {
+      // Read at each call: a fake clock installed after creation applies.
+      vi.useFakeTimers({ now: 1_234_567, toFake: ['Date'] });
+      expect(o.now()).toBe(1_234_567);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(typeof o.fetch).toBe('function');
     expect(typeof o.monotonicNow()).toBe('number');
   });
