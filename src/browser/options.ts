@@ -183,8 +183,9 @@ export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
   const resolved = { ...options } as Record<string, unknown> & ResolvedOptions;
   // A misspelt option (`customerID`) would otherwise be dropped in silence, with its protection.
   for (const name in resolved) {
-    if (!Object.hasOwn(OPTIONS, name))
+    if (!Object.hasOwn(OPTIONS, name)) {
       throw new TypeError('bc-customer-auth: invalid option ' + name);
+    }
   }
   for (const [name, [valid, fallback]] of Object.entries(OPTIONS)) {
     // A `null` stays `null` where there is no default (a guest's customerId, no BroadcastChannel).
