@@ -41,6 +41,8 @@ export default [
       freeze: false,
       strict: false,
       generatedCode: { preset: 'es2015', symbols: false },
+      // Without the newline rollup would append after the minified code (4 bytes of gzip).
+      compact: true,
     },
     plugins: [
       nodeResolve({ browser: true }),
@@ -55,6 +57,11 @@ export default [
           unsafe: true,
           unsafe_arrows: true,
           pure_getters: true,
+          // Both only switch a rewrite off, so the code runs as written: `if` statements stay
+          // statements and constants stay on the right of comparisons, the way the sources write
+          // them. gzip finds more repeats that way (measured: about 10 bytes smaller).
+          conditionals: false,
+          lhs_constants: false,
         },
         format: { comments: false },
       }),

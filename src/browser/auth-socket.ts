@@ -90,6 +90,7 @@ export function createSocketOpener(
   webSocket: OpenWebSocket,
   eventSource: OpenEventSource,
   closeAll: (code: number, reason: string) => void,
+  isAnyOpen: () => boolean,
 ] {
   const open = new Set<Closable>();
   // Counts the sweeps of closeAll: a token that arrived across one is not used.
@@ -135,11 +136,10 @@ export function createSocketOpener(
     (url, init) =>
       connect(url, init?.signal, false, options.EventSource ?? globalThis.EventSource, init),
     (code, reason) => {
-      open.forEach((item) => {
-        item.close(code, reason);
-      });
+      for (const item of open) item.close(code, reason);
       open.clear();
       sweeps++;
     },
+    () => [...open].some((item) => item.readyState < 2),
   ];
 }

@@ -187,13 +187,15 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     signal.throwIfAborted();
     return token;
   };
-  const [webSocket, eventSource, closeSockets] = createSocketOpener(resolved, getToken);
+  const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, getToken);
   const post = watchIdentity(
     resolved,
     signal,
     (local) => {
       if (local == 'logout') signOut();
       else bump(local);
+      // Restored from the back/forward cache with sockets still open: is their shopper still here?
+      if (local == 'pageshow' && isAnyOpen()) getToken().catch(() => undefined);
     },
     (notice) => {
       const id = notice.slice(1);
@@ -217,7 +219,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     },
     on,
     destroy() {
-      if (!signal.aborted) lifetime.abort(new CustomerAuthError('DESTROYED'));
+      // A no-op once aborted: the first call's reason stays.
+      lifetime.abort(new CustomerAuthError('DESTROYED'));
       clearCache();
       // Nothing would close them on a logout any more.
       closeSockets(CLOSE_CODE_DESTROY, 'destroy');

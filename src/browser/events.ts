@@ -3,7 +3,8 @@ import type { CustomerSummary } from './token-source.js';
 
 /**
  * Why the cached token was dropped: `invalidate` (your call), `logout`, `customerchange`, `tab`
- * (a notice from another tab or page), `pagehide`, `pageshow` (restored from the back/forward cache).
+ * (a notice from another tab or page), `pagehide` (a task after the page was hidden, should it still
+ * run), `pageshow` (restored from the back/forward cache).
  *
  * @example
  * ```ts

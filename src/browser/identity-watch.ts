@@ -20,17 +20,28 @@ function connectTabs(
   const key = 'bc-customer-auth:' + options.appClientId;
   const Channel =
     options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel;
-  const channel = Channel && new Channel(key);
+  let channel: BroadcastChannel | undefined;
   // A storage-event notice carries a random nonce after a space, so a repeated notice still fires.
   const receive = (notice: unknown) => {
     if (typeof notice == 'string') onNotice(notice.replace(/ .*/, ''));
   };
-  if (channel) {
-    listen(channel, 'message', signal, (event: MessageEvent) => {
-      receive(event.data);
+  if (Channel) {
+    // Closed while the page is hidden: Chromium evicts a cached page whose channel gets a message.
+    const open = () => {
+      channel = new Channel(key);
+      listen(channel, 'message', signal, (event: MessageEvent) => {
+        receive(event.data);
+      });
+    };
+    open();
+    listen(window, 'pagehide', signal, () => {
+      channel?.close();
+    });
+    listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
+      if (event.persisted) open();
     });
     listen(signal, 'abort', undefined, () => {
-      channel.close();
+      channel?.close();
     });
   } else {
     listen(window, 'storage', signal, (event: StorageEvent) => {
@@ -40,8 +51,8 @@ function connectTabs(
   return (notice) => {
     try {
       signal.throwIfAborted();
-      if (channel) {
-        channel.postMessage(notice);
+      if (Channel) {
+        channel?.postMessage(notice);
       } else {
         // Written and removed at once: the other tabs get a storage event, nothing stays behind.
         localStorage.setItem(key, notice + ' ' + String(Math.random()));
@@ -90,10 +101,15 @@ export function watchIdentity(
       if (isLogout(event.destination.url)) onSignal('logout');
     },
   );
+  // In a task: the page's own `pagehide` handlers may still send with the cached token (a
+  // `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored one
+  // drops the token on `pageshow` instead.
+  let hidden: ReturnType<typeof setTimeout> | undefined;
   listen(window, 'pagehide', signal, () => {
-    onSignal('pagehide');
+    hidden = setTimeout(onSignal, 0, 'pagehide');
   });
   listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
+    clearTimeout(hidden);
     if (event.persisted) onSignal('pageshow');
   });
   return connectTabs(options, signal, onNotice);
