@@ -65,8 +65,8 @@ function connectTabs(
 }
 
 /**
- * Watches clicks and navigations to the logout URL, the page lifecycle and (see `connectTabs`) the
- * other tabs until `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop tokens) or
+ * Watches clicks and navigations to the logout URL (they count as the page goes), the page
+ * lifecycle and (see `connectTabs`) the other tabs until `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop tokens) or
  * `'c' + customerId` (the current shopper; `'c'` alone for a guest) — never a token. @internal
  */
 export function watchIdentity(
@@ -77,36 +77,31 @@ export function watchIdentity(
 ): (notice: string) => void {
   const logoutUrl = new URL(options.logoutPath, options.storefrontUrl ?? location.href).href;
   const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
+  // The last navigation toward the logout URL: a link click or a Navigation API `navigate` event.
+  // It signs out when the page goes, unless the page cancelled it (a "Sign out?" confirm, a
+  // router), and a "Leave site?" prompt answered with "Stay" keeps the page and the shopper.
+  // Another link clicked or navigated to replaces it.
+  let leaving: Event | undefined;
   listen(document, 'click', signal, (event: MouseEvent) => {
-    if (!isLogout((event.target as Partial<Element> | null)?.closest?.('a')?.href)) return;
-    // Decided once the page's own handlers have run, since a cancelled click (a "Sign out?"
-    // confirm, a router) signs nobody out: at the end of this dispatch, or in the next task when a
-    // handler stopped its propagation.
-    const onBubble = (bubbled: Event) => {
-      if (bubbled == event) decide();
-    };
-    const decide = () => {
-      window.removeEventListener('click', onBubble);
-      clearTimeout(timer);
-      if (!signal.aborted && !event.defaultPrevented) onSignal('logout');
-    };
-    window.addEventListener('click', onBubble, { signal });
-    const timer = setTimeout(decide);
+    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+    if (href) leaving = isLogout(href) ? event : undefined;
   });
   listen(
     (globalThis as { navigation?: EventTarget }).navigation,
     'navigate',
     signal,
     (event: NavigateEventLike) => {
-      if (isLogout(event.destination.url)) onSignal('logout');
+      leaving = isLogout(event.destination.url) ? event : undefined;
     },
   );
-  // In a task: the page's own `pagehide` handlers may still send with the cached token (a
-  // `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored one
-  // drops the token on `pageshow` instead.
+  // Otherwise in a task: the page's own `pagehide` handlers may still send with the cached token
+  // (a `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored
+  // one drops the token on `pageshow` instead.
   let hidden: ReturnType<typeof setTimeout> | undefined;
   listen(window, 'pagehide', signal, () => {
-    hidden = setTimeout(onSignal, 0, 'pagehide');
+    if (leaving && !leaving.defaultPrevented) onSignal('logout');
+    else hidden = setTimeout(onSignal, 0, 'pagehide');
+    leaving = undefined;
   });
   listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
     clearTimeout(hidden);

@@ -7,7 +7,7 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { newClient, settle } from './helpers/page.js';
+import { leavePage, newClient, settle } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 
@@ -95,6 +95,7 @@ describe('client.webSocket', () => {
     const connection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     document.querySelector('a')?.click();
+    leavePage();
     expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
   });
 
@@ -151,6 +152,7 @@ describe('client.webSocket', () => {
     const pending = auth.webSocket(wsOrigin() + '/live');
     env.server.customerId = null;
     document.querySelector('a')?.click();
+    leavePage();
     await expect(pending).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     await settle();
     expect(env.sockets.connections).toHaveLength(0);
@@ -165,6 +167,7 @@ describe('client.webSocket', () => {
     const secondConnection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live?n=2'));
     document.querySelector('a')?.click();
+    leavePage();
     const closes = await Promise.all([
       (await firstConnection).closed,
       (await secondConnection).closed,
@@ -233,6 +236,7 @@ describe('client.eventSource', () => {
     expect(fake?.init).toMatchObject({ withCredentials: true });
     expect(source.url).toBe('https://api.example.com/points/stream');
     document.querySelector('a')?.click();
+    leavePage();
     expect(fake?.closed).toBe(true);
   });
 

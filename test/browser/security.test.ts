@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient } from '../../src/browser/index.js';
-import { newClient, settle } from './helpers/page.js';
+import { leavePage, newClient, settle } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 
 const env = useStorefrontAndSockets();
@@ -54,6 +54,7 @@ describe('a full session', () => {
     await attempt(() => tab.getToken());
     fallbackTab.invalidate();
     document.querySelector('a')?.click();
+    leavePage();
     env.server.customerId = null;
     await attempt(() => fallbackTab.getToken());
     await attempt(() => tab.fetch(env.server.origin + '/points'));

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotSignedInError, TokenRequestError } from '../../src/browser/index.js';
-import { fakeClock, newClient, setPageUrl, settle, until, type FakeClock } from './helpers/page.js';
+import {
+  fakeClock,
+  leavePage,
+  newClient,
+  setPageUrl,
+  settle,
+  until,
+  type FakeClock,
+} from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
@@ -182,6 +190,7 @@ describe('token cache: epoch guard', () => {
     await until(() => server.tokenRequests.length == 2);
     // The request already reached the server as shopper 1; then the shopper signs out and 2 signs in.
     document.querySelector('a')?.click();
+    leavePage();
     server.customerId = 2;
     release();
     await pending;
@@ -236,6 +245,7 @@ describe('token cache: identity events raised by listeners', () => {
     auth.on('customerchange', () => {
       server.customerId = null;
       document.querySelector('a')?.click();
+      leavePage();
     });
     const logouts: unknown[] = [];
     auth.on('logout', (detail) => logouts.push(detail));

@@ -96,4 +96,32 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     // Still cached: no identity event dropped the token.
     expect(jwtRequests(demo).length).toBe(jwtBefore);
   });
+
+  it('4c. a logout click the shopper takes back at the “Leave site?” prompt signs nobody out', async () => {
+    const { demo, context } = store;
+    const tabA = (await openWatchedPage(context)).page;
+    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socketA = demo.api.sockets.at(-1)!;
+    const tabB = (await openWatchedPage(context)).page;
+    await tabB.goto(demo.storefront.url);
+    await waitForStorePage(tabB);
+    // Tab B has unsaved input (a cart note, a review form): the page asks before leaving.
+    await tabB.evaluate(() => {
+      window.addEventListener('beforeunload', (event) => event.preventDefault());
+    });
+    tabB.on('dialog', (dialog) => void dialog.dismiss()); // "Stay on page"
+    await tabB.click('#redeem-points'); // the shopper has interacted with the page
+    const eventsA = (await loggedEvents(tabA)).length;
+    const eventsB = (await loggedEvents(tabB)).length;
+    await tabB.click('#logout-link');
+    await tabB.waitForTimeout(500);
+
+    // The shopper stayed, and is still signed in on the storefront.
+    expect(tabB.url()).toBe(demo.storefront.url);
+    expect(await callInPage(tabB, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+    // The logout counts only once the page goes: nothing was emitted, nothing closed.
+    expect((await loggedEvents(tabB)).slice(eventsB)).not.toContain('logout');
+    expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
+    expect(socketA.closedAt).toBeUndefined();
+  });
 });

@@ -73,6 +73,14 @@ export function keepClicksOnPage(): void {
   });
 }
 
+/**
+ * The page goes (`pagehide`): the moment a logout click or navigation that was not cancelled signs
+ * the shopper out. Every client in this one document sees it, and closes its tab channel.
+ */
+export function leavePage(): void {
+  window.dispatchEvent(new Event('pagehide'));
+}
+
 /** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
 export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
