@@ -105,7 +105,7 @@ export interface CustomerAuthClient {
 }
 
 /**
- * Creates a client. Throws a `TypeError` naming the first invalid option, or a
+ * Creates a client. Throws a `TypeError` naming the first unknown or invalid option, or a
  * `CustomerAuthError` with code `UNSUPPORTED_ENVIRONMENT` outside a browser.
  *
  * @example

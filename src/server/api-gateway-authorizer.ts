@@ -151,7 +151,8 @@ async function verifyOrUnauthorized(
  * On success it returns an Allow for the whole stage, `principalId` `{storeHash}/{customerId}` and
  * the claims as `context`.
  *
- * @throws TypeError at creation when `verifier` is not a verifier.
+ * @throws TypeError at creation when `verifier` is not a verifier, an option name is unknown, or a
+ * flag is not a boolean.
  * @example
  * ```js
  * export const handler = createApiGatewayAuthorizer(

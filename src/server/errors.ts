@@ -9,7 +9,7 @@
  * - `CLAIM_INVALID`: a claim is missing, has the wrong type or value, or the lifetime is too long.
  * - `STORE_NOT_ALLOWED`: the token was issued by a store not in `storeHashes`.
  * - `EXPIRED`: past `exp` (beyond the clock tolerance), or too close to it for `minRemainingSeconds`.
- * - `ISSUED_IN_FUTURE`: `iat` is later than now plus the clock tolerance.
+ * - `ISSUED_IN_FUTURE`: `iat`, or `nbf` when present, is later than now plus the clock tolerance.
  * - `INVALID_REQUEST`: the request carries the token ambiguously or malformed (RFC 6750 `invalid_request`).
  * - `INTERNAL`: the verifier itself failed (for example the runtime's crypto threw); not the caller's fault.
  *

@@ -75,6 +75,8 @@ function refuse(socket: UpgradeSocketLike, error: unknown, realm: string): void 
  *   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
  * });
  * ```
+ * @throws TypeError at creation when `verifier` is not a verifier, an option name is unknown,
+ * `allowQueryToken` is not a boolean, or `realm` is not printable ASCII without quotes.
  */
 export function requireCustomerUpgrade(
   verifier: Verifier,

@@ -49,7 +49,8 @@ export interface ResponseLike {
  */
 export interface RequireCustomerOptions {
   /**
-   * Accept the token from the `token` query parameter too (for `EventSource`).
+   * Accept the token from the `token` query parameter too (for `EventSource`). Answer such
+   * requests with `Cache-Control: private` or `no-store`, since the URL holds the token.
    *
    * @default false (true for {@link requireCustomerUpgrade}, since browsers cannot set headers on a WebSocket)
    * @example true // an EventSource route
@@ -134,6 +135,8 @@ export function assertVerifier(verifier: unknown, owner: string): asserts verifi
  * const customer = await auth(req, res);
  * if (!customer) return; // already answered (a preflight: 204)
  * ```
+ * @throws TypeError at creation when `verifier` is not a verifier, an option name is unknown,
+ * `allowQueryToken` is not a boolean, or `realm` is not printable ASCII without quotes.
  */
 export function requireCustomer(
   verifier: Verifier,

@@ -30,7 +30,8 @@ export interface VerifierOptions {
    */
   storeHashes: readonly string[] | null;
   /**
-   * Allowed clock difference with BigCommerce when checking `exp` and `iat`, in whole seconds.
+   * Allowed clock difference with BigCommerce when checking `exp`, `iat`
+   * and `nbf`, in whole seconds.
    *
    * @default 30
    * @example 5
@@ -58,7 +59,7 @@ export interface VerifierOptions {
   /**
    * The clock, in milliseconds since the Unix epoch.
    *
-   * @default Date.now
+   * @default () => Date.now() (read at each call, so fake timers apply)
    * @example () => clock.now() // a fake clock in tests
    */
   now?: (() => number) | undefined;

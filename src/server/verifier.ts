@@ -45,7 +45,7 @@ function asVerificationError(error: unknown): TokenVerificationError {
  * Creates a strict verifier for BigCommerce Current Customer JWTs: compact JWS, `alg` HS256 or
  * HS512 only, canonical base64url, the signature checked in constant time before the payload is
  * parsed, then `iss`, `aud`, `application_id`, `operation`, `sub`/`store_hash`, the store
- * allowlist, `iat`, `exp` and the lifetime.
+ * allowlist, `iat`, `exp`, `nbf` when present, and the lifetime.
  *
  * @throws TypeError at creation, naming the first bad option.
  * @example
