@@ -5,7 +5,7 @@ import type { ResolvedOptions } from './options.js';
 export type LocalSignal = 'logout' | 'pagehide' | 'pageshow';
 
 interface NavigateEventLike extends Event {
-  readonly destination: { readonly url: string };
+  readonly destination: { readonly url: string; readonly sameDocument: boolean };
 }
 
 /**
@@ -77,23 +77,23 @@ export function watchIdentity(
 ): (notice: string) => void {
   const logoutUrl = new URL(options.logoutPath, options.storefrontUrl ?? location.href).href;
   const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
-  // The last navigation toward the logout URL: a link click or a Navigation API `navigate` event.
-  // It signs out when the page goes, unless the page cancelled it (a "Sign out?" confirm, a
-  // router), and a "Leave site?" prompt answered with "Stay" keeps the page and the shopper.
-  // Another link clicked or navigated to replaces it.
+  // The last navigation toward the logout URL: a Navigation API `navigate` event, or a link click
+  // where that API is missing. It signs out when the page goes, unless the page cancelled it (a
+  // "Sign out?" confirm, a router), and a "Leave site?" prompt answered with "Stay" keeps the page
+  // and the shopper. Another page navigated to, or link clicked, replaces it; a same-document
+  // navigation (`replaceState`, a menu toggle) leaves the pending one going, so it does not.
   let leaving: Event | undefined;
-  listen(document, 'click', signal, (event: MouseEvent) => {
-    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
-    if (href) leaving = isLogout(href) ? event : undefined;
+  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
+  listen(navigation, 'navigate', signal, (event: NavigateEventLike) => {
+    const { url, sameDocument } = event.destination;
+    if (!sameDocument) leaving = isLogout(url) ? event : undefined;
   });
-  listen(
-    (globalThis as { navigation?: EventTarget }).navigation,
-    'navigate',
-    signal,
-    (event: NavigateEventLike) => {
-      leaving = isLogout(event.destination.url) ? event : undefined;
-    },
-  );
+  if (!navigation) {
+    listen(document, 'click', signal, (event: MouseEvent) => {
+      const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+      if (href) leaving = isLogout(href) ? event : undefined;
+    });
+  }
   // Otherwise in a task: the page's own `pagehide` handlers may still send with the cached token
   // (a `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored
   // one drops the token on `pageshow` instead.

@@ -152,28 +152,48 @@ describe('logout links and navigations', () => {
     expect(auth.getCustomer()?.id).toBe(1);
   });
 
-  it('a Navigation API navigate event to the logout URL signs out as the page goes, unless cancelled', async () => {
+  it('where the Navigation API exists, link clicks are left to it', async () => {
+    document.body.innerHTML =
+      '<a id="out" href="/login.php?action=logout">Sign out</a><a id="toggle" href="#">Menu</a>';
+    vi.stubGlobal('navigation', new EventTarget());
+    try {
+      const auth = tab();
+      await auth.getToken();
+      const seen = record(auth);
+      // No navigate event followed (this stub never sends one): nothing left for the logout URL.
+      document.getElementById('out')?.click();
+      leavePage();
+      await settle();
+      expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a Navigation API navigate event to the logout URL signs out as the page goes, unless cancelled or replaced', async () => {
     const navigation = new EventTarget();
     vi.stubGlobal('navigation', navigation);
     try {
       const auth = tab();
       await auth.getToken();
       const seen = record(auth);
-      const navigate = (url: string, cancelled = false) => {
+      const navigate = (url: string, { cancelled = false, sameDocument = false } = {}) => {
         const event = Object.assign(new Event('navigate', { cancelable: true }), {
-          destination: { url },
+          destination: { url, sameDocument },
         });
         // A router that intercepts it, or a page that cancels it.
         if (cancelled) event.preventDefault();
         navigation.dispatchEvent(event);
       };
-      navigate(server.origin + '/login.php?action=logout', true);
+      navigate(server.origin + '/login.php?action=logout', { cancelled: true });
       leavePage();
       navigate(server.origin + '/login.php?action=logout');
       navigate(server.origin + '/cart.php');
       leavePage();
       expect(seen).toEqual([]);
       navigate(server.origin + '/login.php?action=logout');
+      // A page script's replaceState while the logout loads leaves that navigation going.
+      navigate(server.origin + '/?tab=2', { sameDocument: true });
       leavePage();
       expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
     } finally {
@@ -213,22 +233,26 @@ describe('page lifecycle', () => {
   });
 
   it('closes the tab channel while the page is hidden, so a cached page hears nothing', async () => {
-    const first = tab();
-    const second = tab();
-    await second.getToken();
-    const seen = record(second);
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
     window.dispatchEvent(new Event('pagehide'));
     await settle();
     seen.length = 0;
-    first.invalidate();
-    await settle(50);
-    // Both clients live in this one window: each closed its channel on pagehide.
-    expect(seen).toEqual([]);
-    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
-    seen.length = 0;
-    first.invalidate();
-    await until(() => seen.length == 1);
-    expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
+    // Another tab, whose channel this page's pagehide did not close.
+    const otherTab = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    try {
+      otherTab.postMessage('i');
+      await settle(50);
+      expect(seen).toEqual([]);
+      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      seen.length = 0;
+      otherTab.postMessage('i');
+      await until(() => seen.length == 1);
+      expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
+    } finally {
+      otherTab.close();
+    }
   });
 });
 

@@ -124,4 +124,58 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
     expect(socketA.closedAt).toBeUndefined();
   });
+
+  it.each([
+    ['a click on a menu toggle (href="#", cancelled)', 'toggle'],
+    ["a page script's history.replaceState", 'replaceState'],
+  ])(
+    '4d. %s while the logout loads: the logout still counts, here and elsewhere',
+    async (_what, act) => {
+      const { demo, context } = store;
+      // No page-load beacon (a theme without data-customer-id): only the logout itself can tell tab A.
+      await context.addInitScript(() => {
+        new MutationObserver((records) => {
+          for (const record of records) {
+            for (const node of record.addedNodes) {
+              if (node instanceof HTMLScriptElement) node.removeAttribute('data-customer-id');
+            }
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      const tabA = (await openWatchedPage(context)).page;
+      await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+      const socketA = demo.api.sockets.at(-1)!;
+      const tabB = (await openWatchedPage(context)).page;
+      await tabB.goto(demo.storefront.url);
+      await waitForStorePage(tabB);
+      const socketB = demo.api.sockets.at(-1)!;
+      await tabB.evaluate((act) => {
+        const toggle = Object.assign(document.createElement('a'), { href: '#', id: 'toggle' });
+        toggle.textContent = 'Menu';
+        toggle.addEventListener('click', (event) => event.preventDefault());
+        document.body.prepend(toggle);
+        document.getElementById('logout-link')?.addEventListener('click', () => {
+          setTimeout(() => {
+            if (act == 'toggle') toggle.click();
+            else history.replaceState(null, '', location.href);
+          }, 300);
+        });
+      }, act);
+      // A slow storefront: the logout is still loading when the toggle or the script acts.
+      await tabB.route(
+        (url) => url.searchParams.get('action') === 'logout',
+        async (route) => {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await route.continue();
+        },
+      );
+      await tabB.click('#logout-link', { noWaitAfter: true });
+      await tabB.waitForSelector('body[data-customer-id=""]');
+
+      await expect.poll(() => socketB.closeCode).toBe(CLOSE_CODE_LOGOUT);
+      await expect.poll(() => loggedEvents(tabA)).toContain('logout');
+      expect(socketA.closeCode).toBe(CLOSE_CODE_LOGOUT);
+      await expectNotSignedInCall(tabA, demo);
+    },
+  );
 });
