@@ -83,17 +83,26 @@ export function watchIdentity(
   // and the shopper. Another page navigated to, or link clicked, replaces it; a same-document
   // navigation (`replaceState`, a menu toggle) leaves the pending one going, so it does not.
   let leaving: Event | undefined;
+  let navigated: Event | undefined;
   const navigation = (globalThis as { navigation?: EventTarget }).navigation;
   listen(navigation, 'navigate', signal, (event: NavigateEventLike) => {
+    navigated = event;
     const { url, sameDocument } = event.destination;
     if (!sameDocument) leaving = isLogout(url) ? event : undefined;
   });
-  if (!navigation) {
-    listen(document, 'click', signal, (event: MouseEvent) => {
-      const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+  listen(document, 'click', signal, (event: MouseEvent) => {
+    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+    if (!navigation) {
       if (href) leaving = isLogout(href) ? event : undefined;
-    });
-  }
+    } else if (isLogout(href)) {
+      // A logout click that was not cancelled yet navigated nothing here opened the logout in
+      // another tab (Ctrl+click, `target="_blank"`): this page stays, so it signs out a task later.
+      const before = navigated;
+      setTimeout(() => {
+        if (navigated == before && !event.defaultPrevented && !signal.aborted) onSignal('logout');
+      });
+    }
+  });
   // Otherwise in a task: the page's own `pagehide` handlers may still send with the cached token
   // (a `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored
   // one drops the token on `pageshow` instead.

@@ -152,19 +152,41 @@ describe('logout links and navigations', () => {
     expect(auth.getCustomer()?.id).toBe(1);
   });
 
-  it('where the Navigation API exists, link clicks are left to it', async () => {
-    document.body.innerHTML =
-      '<a id="out" href="/login.php?action=logout">Sign out</a><a id="toggle" href="#">Menu</a>';
-    vi.stubGlobal('navigation', new EventTarget());
+  it('where the Navigation API exists, a logout click that navigates nothing here (a new tab) signs out a task later', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    const navigation = new EventTarget();
+    vi.stubGlobal('navigation', navigation);
     try {
       const auth = tab();
       await auth.getToken();
       const seen = record(auth);
-      // No navigate event followed (this stub never sends one): nothing left for the logout URL.
+      // Cancelled: nothing, now or later.
+      const cancel = (event: Event) => {
+        event.preventDefault();
+      };
+      document.addEventListener('click', cancel);
       document.getElementById('out')?.click();
-      leavePage();
+      document.removeEventListener('click', cancel);
       await settle();
-      expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
+      expect(seen).toEqual([]);
+      // Followed by this page's navigate event: counted when the page goes, not a task later.
+      const navigateHere = () => {
+        navigation.dispatchEvent(
+          Object.assign(new Event('navigate'), {
+            destination: { url: server.origin + '/login.php?action=logout', sameDocument: false },
+          }),
+        );
+      };
+      document.addEventListener('click', navigateHere);
+      document.getElementById('out')?.click();
+      document.removeEventListener('click', navigateHere);
+      await settle();
+      expect(seen).toEqual([]);
+      // Opened elsewhere (this page sees no navigate): signed out a task later.
+      document.getElementById('out')?.click();
+      expect(seen).toEqual([]);
+      await settle();
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
     } finally {
       vi.unstubAllGlobals();
     }

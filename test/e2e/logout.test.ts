@@ -8,6 +8,7 @@ import {
   openWatchedPage,
   signInThroughForm,
   waitForStorePage,
+  withoutBeacon,
 } from './support/store-page.js';
 
 /** Long enough that only an identity event, never age, can drop the cached token here. */
@@ -132,16 +133,8 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     '4d. %s while the logout loads: the logout still counts, here and elsewhere',
     async (_what, act) => {
       const { demo, context } = store;
-      // No page-load beacon (a theme without data-customer-id): only the logout itself can tell tab A.
-      await context.addInitScript(() => {
-        new MutationObserver((records) => {
-          for (const record of records) {
-            for (const node of record.addedNodes) {
-              if (node instanceof HTMLScriptElement) node.removeAttribute('data-customer-id');
-            }
-          }
-        }).observe(document, { childList: true, subtree: true });
-      });
+      // No page-load beacon: only the logout itself can tell tab A.
+      await withoutBeacon(context);
       const tabA = (await openWatchedPage(context)).page;
       await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
       const socketA = demo.api.sockets.at(-1)!;
@@ -178,4 +171,29 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
       await expectNotSignedInCall(tabA, demo);
     },
   );
+
+  it.each([
+    ['a Ctrl+click', { modifiers: ['Control' as const] }, false],
+    ['a target="_blank" link', {}, true],
+  ])('4e. %s opens the logout in a new tab: this tab signs out too', async (_how, click, blank) => {
+    const { demo, context } = store;
+    // No page-load beacon: the new tab's landing page cannot tell this one.
+    await withoutBeacon(context);
+    const { page } = await openWatchedPage(context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const socket = demo.api.sockets.at(-1)!;
+    if (blank) {
+      await page.evaluate(() => {
+        document.getElementById('logout-link')?.setAttribute('target', '_blank');
+      });
+    }
+    const opened = context.waitForEvent('page');
+    await page.click('#logout-link', click);
+    const newTab = await opened;
+    await newTab.waitForSelector('body[data-customer-id=""]');
+
+    await expect.poll(() => loggedEvents(page)).toContain('logout');
+    expect(socket.closeCode).toBe(CLOSE_CODE_LOGOUT);
+    await expectNotSignedInCall(page, demo);
+  });
 });

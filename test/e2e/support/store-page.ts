@@ -70,3 +70,20 @@ export async function loggedEvents(page: Page): Promise<string[]> {
   );
   return names.reverse();
 }
+
+/**
+ * Pages in `context` render without the page-load beacon, as a theme that leaves
+ * `data-customer-id` out (or an ESM integration without `customerId`) does: the attribute is
+ * removed before the parser runs the script tag.
+ */
+export async function withoutBeacon(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node instanceof HTMLScriptElement) node.removeAttribute('data-customer-id');
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
