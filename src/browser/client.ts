@@ -85,8 +85,8 @@ export interface CustomerAuthClient {
   getCustomer(): CustomerSummary | null;
   /**
    * Drops the cached token here and in other tabs (for example after a GraphQL `logout` mutation).
-   * Called from an `invalidate` listener, it drops the token here only: that event is already
-   * known to the other tabs, and echoing it would bounce between them.
+   * Called from an `invalidate` listener, it drops the token here only, with no second event and
+   * no notice to the other tabs (a notice there would echo back and forth between tabs).
    * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
    */
   invalidate(): void;

@@ -65,9 +65,61 @@ function connectTabs(
 }
 
 /**
- * Watches clicks and navigations to the logout URL (they count as the page goes), the page
- * lifecycle and (see `connectTabs`) the other tabs until `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop tokens) or
- * `'c' + customerId` (the current shopper; `'c'` alone for a guest) — never a token. @internal
+ * Signs out for a click or navigation to the logout URL as the page goes (`pagehide`), or a task
+ * later for a logout link this page did not follow (opened in another tab); drops the token a task
+ * after any other `pagehide`, and on a restore from the back/forward cache.
+ */
+function watchPage(
+  logoutUrl: string,
+  signal: AbortSignal,
+  onSignal: (local: LocalSignal) => void,
+): void {
+  const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
+  // The pending cross-document navigation if it goes to the logout URL: a `navigate` event, or the
+  // last link click where the Navigation API is missing. It counts unless cancelled (a "Sign out?"
+  // confirm, a router); "Stay" at a "Leave site?" prompt fires no `pagehide`. Another page replaces
+  // it; with the Navigation API a same-document navigation (`replaceState`, `#` toggle) does not.
+  let pendingLogout: Event | undefined;
+  let lastNavigate: Event | undefined;
+  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
+  listen(navigation, 'navigate', signal, (event: NavigateEventLike) => {
+    lastNavigate = event;
+    const { url, sameDocument } = event.destination;
+    if (!sameDocument) pendingLogout = isLogout(url) ? event : undefined;
+  });
+  listen(document, 'click', signal, (event: MouseEvent) => {
+    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+    if (!navigation) {
+      if (href) pendingLogout = isLogout(href) ? event : undefined;
+    } else if (isLogout(href)) {
+      // Neither cancelled nor followed by a `navigate` here: opened in a new tab; this page stays.
+      const before = lastNavigate;
+      setTimeout(() => {
+        if (lastNavigate == before && !event.defaultPrevented && !signal.aborted) {
+          onSignal('logout');
+        }
+      });
+    }
+  });
+  // A task later otherwise, so the page's own `pagehide` handlers can still send with the token (a
+  // `keepalive` save); an unloading page never runs it, a restored one clears it on `pageshow`.
+  let hideTask: ReturnType<typeof setTimeout> | undefined;
+  listen(window, 'pagehide', signal, () => {
+    if (pendingLogout && !pendingLogout.defaultPrevented) onSignal('logout');
+    else hideTask = setTimeout(onSignal, 0, 'pagehide');
+    pendingLogout = undefined;
+  });
+  listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
+    clearTimeout(hideTask);
+    if (event.persisted) onSignal('pageshow');
+  });
+}
+
+/**
+ * Watches the logout URL and the page lifecycle (see `watchPage`) and the other tabs (see
+ * `connectTabs`) until `signal` aborts. Returns `post`, which tells the other tabs `'i'` (drop
+ * tokens) or `'c' + customerId` (the current shopper; `'c'` alone for a guest) — never a token.
+ * @internal
  */
 export function watchIdentity(
   options: ResolvedOptions,
@@ -76,45 +128,7 @@ export function watchIdentity(
   onNotice: (notice: string) => void,
 ): (notice: string) => void {
   const logoutUrl = new URL(options.logoutPath, options.storefrontUrl ?? location.href).href;
-  const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
-  // The last navigation toward the logout URL: a Navigation API `navigate` event, or a link click
-  // where that API is missing. It signs out when the page goes, unless the page cancelled it (a
-  // "Sign out?" confirm, a router), and a "Leave site?" prompt answered with "Stay" keeps the page
-  // and the shopper. Another page navigated to, or link clicked, replaces it; a same-document
-  // navigation (`replaceState`, a menu toggle) leaves the pending one going, so it does not.
-  let leaving: Event | undefined;
-  let navigated: Event | undefined;
-  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
-  listen(navigation, 'navigate', signal, (event: NavigateEventLike) => {
-    navigated = event;
-    const { url, sameDocument } = event.destination;
-    if (!sameDocument) leaving = isLogout(url) ? event : undefined;
-  });
-  listen(document, 'click', signal, (event: MouseEvent) => {
-    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
-    if (!navigation) {
-      if (href) leaving = isLogout(href) ? event : undefined;
-    } else if (isLogout(href)) {
-      // A logout click that was not cancelled yet navigated nothing here opened the logout in
-      // another tab (Ctrl+click, `target="_blank"`): this page stays, so it signs out a task later.
-      const before = navigated;
-      setTimeout(() => {
-        if (navigated == before && !event.defaultPrevented && !signal.aborted) onSignal('logout');
-      });
-    }
-  });
-  // Otherwise in a task: the page's own `pagehide` handlers may still send with the cached token
-  // (a `keepalive` save as the shopper leaves). An unloading page never runs it, and a restored
-  // one drops the token on `pageshow` instead.
-  let hidden: ReturnType<typeof setTimeout> | undefined;
-  listen(window, 'pagehide', signal, () => {
-    if (leaving && !leaving.defaultPrevented) onSignal('logout');
-    else hidden = setTimeout(onSignal, 0, 'pagehide');
-    leaving = undefined;
-  });
-  listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
-    clearTimeout(hidden);
-    if (event.persisted) onSignal('pageshow');
-  });
+  // Before `connectTabs`, which closes the channel on `pagehide`: the logout notice goes out first.
+  watchPage(logoutUrl, signal, onSignal);
   return connectTabs(options, signal, onNotice);
 }

@@ -67,8 +67,10 @@ export interface CustomerAuthOptions {
    */
   customerId?: string | number | null | undefined;
   /**
-   * Path of the storefront's logout URL; clicks and navigations to it sign the shopper out here and
-   * in other tabs.
+   * Path of the storefront's logout URL. A click or navigation to it signs the shopper out here
+   * and in other tabs as the page goes (`pagehide`); one the page cancels, or one taken back at a
+   * "Leave site?" prompt, does not. Where the Navigation API exists, a logout link opened in a new
+   * tab (Ctrl+click, `target="_blank"`) signs this page out a task later.
    * @default '/login.php?action=logout'
    * @example '/logout'
    */
@@ -137,8 +139,8 @@ const optional =
 const isFunction = /* @__PURE__ */ optional((value: unknown) => typeof value == 'function');
 
 /**
- * Every option: its check and its default (applied first); a failed check throws a TypeError
- * naming it. @internal
+ * Every option: its check and its default (applied first); a failed check, or a name not listed
+ * here, throws a TypeError naming it. @internal
  */
 export const OPTIONS: Record<string, [check: Rule, fallback?: unknown]> = {
   appClientId: [isName],

@@ -142,15 +142,11 @@ export function requireCustomer(
   verifier: Verifier,
   options: RequireCustomerOptions = {},
 ): CustomerMiddleware {
-  assertVerifier(verifier, 'requireCustomer');
-  assertKnownOptions(options, ['allowQueryToken', 'realm'], 'requireCustomer');
-  const realm = validateRealm(options.realm ?? 'api', 'requireCustomer');
-  const allowQueryToken = readFlag(
-    options.allowQueryToken,
-    'allowQueryToken',
-    'requireCustomer',
-    false,
-  );
+  const owner = 'requireCustomer';
+  assertVerifier(verifier, owner);
+  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
+  const realm = validateRealm(options.realm ?? 'api', owner);
+  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, false);
 
   return async (req, res, next) => {
     if (isPreflight(req)) {

@@ -7,7 +7,7 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { leavePage, newClient, settle } from './helpers/page.js';
+import { leavePage, newClient, restorePage, settle } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 
@@ -97,6 +97,20 @@ describe('client.webSocket', () => {
     document.querySelector('a')?.click();
     leavePage();
     expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
+  });
+
+  it('a page restored from the back/forward cache with a socket open asks for a token, closing the socket when signed out', async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    env.server.customerId = null;
+    restorePage();
+    expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
+    expect(env.server.tokenRequests).toHaveLength(2);
+    // No socket open: a restore asks for nothing.
+    restorePage();
+    await settle();
+    expect(env.server.tokenRequests).toHaveLength(2);
   });
 
   it(`closes with ${CLOSE_CODE_CUSTOMER_CHANGE} "customerchange" when another shopper signs in`, async () => {

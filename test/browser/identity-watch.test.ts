@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient, CustomerAuthEventMap } from '../../src/browser/index.js';
 import {
+  fakeNavigation,
   keepClicksOnPage,
   leavePage,
   newClient,
+  otherTab,
+  restorePage,
   setPageUrl,
   settle,
   until,
@@ -90,9 +93,7 @@ describe('logout links and navigations', () => {
     document.getElementById('out')?.addEventListener('click', (event) => {
       event.preventDefault();
     });
-    const notices: unknown[] = [];
-    const elsewhere = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    elsewhere.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: elsewhere } = otherTab();
     try {
       const here = tab();
       await here.getToken();
@@ -121,24 +122,38 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
-  it('a nested click inside a logout click does not count the cancelled logout', async () => {
+  it('a nested click inside a logout click neither cancels nor replaces that logout', async () => {
     document.body.innerHTML =
       '<nav id="menu"><a id="out" href="/login.php?action=logout">Sign out</a></nav><div id="backdrop"></div>';
-    // The link's handler closes its dropdown with a nested click on the backdrop…
+    // The link's handler closes its dropdown with a nested click on the backdrop.
     document.getElementById('out')?.addEventListener('click', () => {
       document.getElementById('backdrop')?.click();
-    });
-    // …and a handler further up (a "Sign out?" confirm) cancels the logout click.
-    document.getElementById('menu')?.addEventListener('click', (event) => {
-      event.preventDefault();
     });
     const auth = tab();
     await auth.getToken();
     const seen = record(auth);
     document.getElementById('out')?.click();
     leavePage();
-    expect(seen).toEqual([]);
-    expect(auth.getCustomer()?.id).toBe(1);
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+
+  it('a logout counted as the page went is not counted again after a restore from the cache', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    const auth = tab();
+    await auth.getToken();
+    document.getElementById('out')?.click();
+    leavePage();
+    restorePage();
+    const { notices, channel } = otherTab();
+    try {
+      const seen = record(auth);
+      leavePage();
+      await settle();
+      expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
+      expect(notices).toEqual([]);
+    } finally {
+      channel.close();
+    }
   });
 
   it('nothing acts on a logout click after destroy()', async () => {
@@ -154,8 +169,7 @@ describe('logout links and navigations', () => {
 
   it('where the Navigation API exists, a logout click that navigates nothing here (a new tab) signs out a task later', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
-    const navigation = new EventTarget();
-    vi.stubGlobal('navigation', navigation);
+    const navigate = fakeNavigation();
     try {
       const auth = tab();
       await auth.getToken();
@@ -171,11 +185,7 @@ describe('logout links and navigations', () => {
       expect(seen).toEqual([]);
       // Followed by this page's navigate event: counted when the page goes, not a task later.
       const navigateHere = () => {
-        navigation.dispatchEvent(
-          Object.assign(new Event('navigate'), {
-            destination: { url: server.origin + '/login.php?action=logout', sameDocument: false },
-          }),
-        );
+        navigate(server.origin + '/login.php?action=logout');
       };
       document.addEventListener('click', navigateHere);
       document.getElementById('out')?.click();
@@ -192,21 +202,27 @@ describe('logout links and navigations', () => {
     }
   });
 
+  it('where the Navigation API exists, a logout opened in a new tab does not act after destroy()', async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    fakeNavigation();
+    try {
+      const auth = tab();
+      await auth.getToken();
+      document.getElementById('out')?.click();
+      auth.destroy();
+      await settle();
+      expect(auth.getCustomer()?.id).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('a Navigation API navigate event to the logout URL signs out as the page goes, unless cancelled or replaced', async () => {
-    const navigation = new EventTarget();
-    vi.stubGlobal('navigation', navigation);
+    const navigate = fakeNavigation();
     try {
       const auth = tab();
       await auth.getToken();
       const seen = record(auth);
-      const navigate = (url: string, { cancelled = false, sameDocument = false } = {}) => {
-        const event = Object.assign(new Event('navigate', { cancelable: true }), {
-          destination: { url, sameDocument },
-        });
-        // A router that intercepts it, or a page that cancels it.
-        if (cancelled) event.preventDefault();
-        navigation.dispatchEvent(event);
-      };
       navigate(server.origin + '/login.php?action=logout', { cancelled: true });
       leavePage();
       navigate(server.origin + '/login.php?action=logout');
@@ -238,7 +254,7 @@ describe('page lifecycle', () => {
     expect(server.tokenRequests).toHaveLength(1);
     await settle();
     expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
-    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    restorePage();
     expect(seen.at(-1)).toEqual(['invalidate', { reason: 'pageshow' }]);
     await auth.getToken();
     expect(server.tokenRequests).toHaveLength(2);
@@ -249,7 +265,7 @@ describe('page lifecycle', () => {
     await auth.getToken();
     const seen = record(auth);
     window.dispatchEvent(new Event('pagehide'));
-    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    restorePage();
     await settle();
     expect(seen).toEqual([['invalidate', { reason: 'pageshow' }]]);
   });
@@ -262,27 +278,25 @@ describe('page lifecycle', () => {
     await settle();
     seen.length = 0;
     // Another tab, whose channel this page's pagehide did not close.
-    const otherTab = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+    const { channel: anotherTab } = otherTab();
     try {
-      otherTab.postMessage('i');
+      anotherTab.postMessage('i');
       await settle(50);
       expect(seen).toEqual([]);
-      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      restorePage();
       seen.length = 0;
-      otherTab.postMessage('i');
+      anotherTab.postMessage('i');
       await until(() => seen.length == 1);
       expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
     } finally {
-      otherTab.close();
+      anotherTab.close();
     }
   });
 });
 
 describe('other tabs over BroadcastChannel', () => {
   it('a logout seen in one tab signs the other out; the notice carries no token', async () => {
-    const notices: unknown[] = [];
-    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: spy } = otherTab();
     try {
       document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
       const first = tab();
@@ -317,9 +331,7 @@ describe('other tabs over BroadcastChannel', () => {
   });
 
   it('invalidate() called from an invalidate listener drops the token without echoing between tabs', async () => {
-    const notices: unknown[] = [];
-    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: spy } = otherTab();
     try {
       const [first, second] = [tab(), tab()];
       const reasons: string[] = [];
@@ -489,9 +501,7 @@ describe('the page-load beacon', () => {
   });
 
   it('sends nothing when the page did not say whom it was rendered for', async () => {
-    const notices: unknown[] = [];
-    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: spy } = otherTab();
     try {
       tab();
       tab({ allowedOrigins: [], customerId: 42 });
@@ -564,9 +574,7 @@ describe('destroy', () => {
     ['a BroadcastChannel', undefined],
     ['the storage event', null],
   ])('a destroyed client tells the other tabs nothing over %s', async (_name, Channel) => {
-    const notices: unknown[] = [];
-    const spy = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: spy } = otherTab();
     const setItem = vi.spyOn(localStorage, 'setItem');
     try {
       const auth = tab({ allowedOrigins: [], BroadcastChannel: Channel });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCustomerAuth, type CustomerAuthOptions } from '../../src/browser/index.js';
 import { resolveOptions } from '../../src/browser/options.js';
-import { setPageUrl, until } from './helpers/page.js';
+import { otherTab, setPageUrl, until } from './helpers/page.js';
 
 const valid = { appClientId: 'abc123', allowedOrigins: ['https://api.example.com'] };
 
@@ -101,9 +101,7 @@ describe('options', () => {
     ['', 'c'],
     [null, 'c'],
   ])('announces customerId %j to the other tabs as %j', async (customerId, notice) => {
-    const notices: unknown[] = [];
-    const spy = new BroadcastChannel('bc-customer-auth:' + valid.appClientId);
-    spy.onmessage = (event: MessageEvent) => notices.push(event.data);
+    const { notices, channel: spy } = otherTab(valid.appClientId);
     try {
       setPageUrl('http://localhost:3000/');
       const client = createCustomerAuth({ ...valid, customerId });

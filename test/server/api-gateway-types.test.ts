@@ -1,6 +1,7 @@
 // The shapes `@types/aws-lambda` gives authorizer events and results, restated in the few fields
 // that decide assignability, so a Lambda project that types its handlers with them can pass ours
-// through. `npm run check` type-checks this file; a regression fails there and here.
+// through. `npm run check` type-checks this file, so a type regression fails there; the assertions
+// below check the values.
 import { describe, expect, it } from 'vitest';
 import {
   createApiGatewayAuthorizer,

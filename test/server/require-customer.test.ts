@@ -179,7 +179,7 @@ describe('requireCustomer without next, on its own', () => {
     expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
   });
 
-  it('answers an OPTIONS request without headers like any other such request, never rejecting', async () => {
+  it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
     const auth = requireCustomer(testVerifier());
     await expect(auth({ method: 'OPTIONS' } as never, res)).resolves.toBeUndefined();

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import {
   createCustomerAuth,
   type CustomerAuthClient,
@@ -79,6 +79,39 @@ export function keepClicksOnPage(): void {
  */
 export function leavePage(): void {
   window.dispatchEvent(new Event('pagehide'));
+}
+
+/** A stand-in for another tab: records the notices this page's clients post. Close it after. */
+export function otherTab(appClientId = CLIENT_ID): {
+  notices: unknown[];
+  channel: BroadcastChannel;
+} {
+  const notices: unknown[] = [];
+  const channel = new BroadcastChannel('bc-customer-auth:' + appClientId);
+  channel.onmessage = (event: MessageEvent) => notices.push(event.data);
+  return { notices, channel };
+}
+
+/** Stubs `navigation` (undo with `vi.unstubAllGlobals()`); returns a function firing `navigate`. */
+export function fakeNavigation(): (
+  url: string,
+  init?: { cancelled?: boolean; sameDocument?: boolean },
+) => void {
+  const navigation = new EventTarget();
+  vi.stubGlobal('navigation', navigation);
+  return (url, { cancelled = false, sameDocument = false } = {}) => {
+    const event = Object.assign(new Event('navigate', { cancelable: true }), {
+      destination: { url, sameDocument },
+    });
+    // A router that intercepts it, or a page that cancels it.
+    if (cancelled) event.preventDefault();
+    navigation.dispatchEvent(event);
+  };
+}
+
+/** The page comes back from the back/forward cache (`pageshow`, persisted). */
+export function restorePage(): void {
+  window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
 }
 
 /** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
