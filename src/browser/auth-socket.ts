@@ -81,7 +81,8 @@ interface Closable {
 
 /**
  * Opens sockets and event sources with the token as a query parameter, after the same origin
- * check as `fetch` (`ws:`/`wss:` count as `http:`/`https:`), and tracks them for `closeAll` and `isAnyOpen`. @internal
+ * check as `fetch` (`ws:`/`wss:` count as `http:`/`https:`), and tracks them for `closeAll` and
+ * `isAnyOpen`. @internal
  */
 export function createSocketOpener(
   options: ResolvedOptions,

@@ -217,7 +217,7 @@ describe('client.webSocket', () => {
     const socket = await auth.webSocket(wsOrigin() + '/live');
     await opened(socket);
     auth.invalidate();
-    window.dispatchEvent(new Event('pagehide'));
+    leavePage();
     await settle();
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();

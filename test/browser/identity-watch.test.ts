@@ -109,26 +109,24 @@ describe('logout links and navigations', () => {
     }
   });
 
-  it('a logout click whose propagation a page handler stopped still signs out as the page goes', async () => {
-    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
-    document.getElementById('out')?.addEventListener('click', (event) => {
-      event.stopPropagation();
-    });
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
-    document.getElementById('out')?.click();
-    leavePage();
-    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
-  });
-
-  it('a nested click inside a logout click neither cancels nor replaces that logout', async () => {
-    document.body.innerHTML =
-      '<nav id="menu"><a id="out" href="/login.php?action=logout">Sign out</a></nav><div id="backdrop"></div>';
-    // The link's handler closes its dropdown with a nested click on the backdrop.
-    document.getElementById('out')?.addEventListener('click', () => {
-      document.getElementById('backdrop')?.click();
-    });
+  it.each([
+    [
+      'whose propagation a page handler stopped',
+      '<a id="out" href="/login.php?action=logout">Sign out</a>',
+      (event: Event) => {
+        event.stopPropagation();
+      },
+    ],
+    [
+      'with a nested click inside it (a dropdown closing itself)',
+      '<nav id="menu"><a id="out" href="/login.php?action=logout">Sign out</a></nav><div id="backdrop"></div>',
+      () => {
+        document.getElementById('backdrop')?.click();
+      },
+    ],
+  ])('a logout click %s still signs out as the page goes', async (_what, html, onClick) => {
+    document.body.innerHTML = html;
+    document.getElementById('out')?.addEventListener('click', onClick);
     const auth = tab();
     await auth.getToken();
     const seen = record(auth);
@@ -247,7 +245,7 @@ describe('page lifecycle', () => {
     const seen = record(auth);
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
     expect(seen).toEqual([]);
-    window.dispatchEvent(new Event('pagehide'));
+    leavePage();
     // The page's own pagehide handlers still get the cached token (a keepalive save).
     expect(seen).toEqual([]);
     await auth.getToken();
@@ -264,7 +262,7 @@ describe('page lifecycle', () => {
     const auth = tab();
     await auth.getToken();
     const seen = record(auth);
-    window.dispatchEvent(new Event('pagehide'));
+    leavePage();
     restorePage();
     await settle();
     expect(seen).toEqual([['invalidate', { reason: 'pageshow' }]]);
@@ -274,7 +272,7 @@ describe('page lifecycle', () => {
     const auth = tab();
     await auth.getToken();
     const seen = record(auth);
-    window.dispatchEvent(new Event('pagehide'));
+    leavePage();
     await settle();
     seen.length = 0;
     // Another tab, whose channel this page's pagehide did not close.
@@ -561,7 +559,7 @@ describe('destroy', () => {
     auth.destroy();
     document.querySelector('a')?.click();
     other.invalidate();
-    window.dispatchEvent(new Event('pagehide'));
+    leavePage();
     await settle();
     expect(seen).toEqual([]);
     expect(() => {

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
 import { SHOPPER_1 } from './support/demo-servers.js';
@@ -16,14 +17,29 @@ const MAX_TOKEN_AGE_MS = 60_000;
 /** The SDK's close code for sockets of a shopper who signed out. */
 const CLOSE_CODE_LOGOUT = 4001;
 
+type Store = ReturnType<typeof useStoreInChromium>;
+
+/** A new tab signed in as shopper 1 through the login form, with the live socket its page opened. */
+async function signedInTab({ demo, context }: Store) {
+  const { page } = await openWatchedPage(context);
+  await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+  return { page, socket: demo.api.sockets.at(-1)! };
+}
+
+/** A new tab on the store page, settled, as whoever the session is. */
+async function storeTab({ demo, context }: Store): Promise<Page> {
+  const { page } = await openWatchedPage(context);
+  await page.goto(demo.storefront.url);
+  await waitForStorePage(page);
+  return page;
+}
+
 describeInChromium('scenarios 4–5: logout in the same tab and in another tab', () => {
   const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
 
   it('4. the logout link closes the live socket, and the next call fails as not signed in', async () => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socket = demo.api.sockets.at(-1)!;
+    const { page, socket } = await signedInTab(store);
     expect(socket).toMatchObject({ customerId: 1, closedAt: undefined });
 
     await Promise.all([page.waitForURL(demo.storefront.url), page.click('#logout-link')]);
@@ -37,18 +53,14 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
 
   it("5. logout in tab B drops tab A's cached token at once and closes tab A's socket", async () => {
     const { demo } = store;
-    const tabA = (await openWatchedPage(store.context)).page;
-    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socketA = demo.api.sockets.at(-1)!;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
     // Tab A holds a cached token: a second call makes no JWT request.
     await callInPage(tabA, `${demo.api.origin}/points`);
     const cachedCount = jwtRequests(demo).length;
     expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
     expect(jwtRequests(demo).length).toBe(cachedCount);
 
-    const tabB = (await openWatchedPage(store.context)).page;
-    await tabB.goto(demo.storefront.url);
-    await waitForStorePage(tabB);
+    const tabB = await storeTab(store);
     await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
 
     await expect.poll(() => socketA.closeCode).toBe(CLOSE_CODE_LOGOUT);
@@ -62,9 +74,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
 
   it('5. a logout typed into tab B (no click) still reaches tab A through the page-load beacon', async () => {
     const { demo } = store;
-    const tabA = (await openWatchedPage(store.context)).page;
-    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socketA = demo.api.sockets.at(-1)!;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
     await callInPage(tabA, `${demo.api.origin}/points`);
 
     const tabB = (await openWatchedPage(store.context)).page;
@@ -77,9 +87,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
 
   it('4b. a logout click the page cancels (a "Sign out?" confirm answered no) signs nobody out', async () => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socket = demo.api.sockets.at(-1)!;
+    const { page, socket } = await signedInTab(store);
     await page.evaluate(() => {
       document.getElementById('logout-link')?.addEventListener('click', (event) => {
         event.preventDefault();
@@ -88,7 +96,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     const eventsBefore = (await loggedEvents(page)).length;
     const jwtBefore = jwtRequests(demo).length;
     await page.click('#logout-link');
-    // Long enough for the click's decision (end of dispatch) and a tab notice to have landed.
+    // Long enough for the page to have left and a tab notice to have landed, had the click counted.
     await page.waitForTimeout(200);
     expect(page.url()).toBe(demo.storefront.url);
     expect((await loggedEvents(page)).slice(eventsBefore)).toEqual([]);
@@ -99,13 +107,9 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
   });
 
   it('4c. a logout click the shopper takes back at the “Leave site?” prompt signs nobody out', async () => {
-    const { demo, context } = store;
-    const tabA = (await openWatchedPage(context)).page;
-    await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socketA = demo.api.sockets.at(-1)!;
-    const tabB = (await openWatchedPage(context)).page;
-    await tabB.goto(demo.storefront.url);
-    await waitForStorePage(tabB);
+    const { demo } = store;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
+    const tabB = await storeTab(store);
     // Tab B has unsaved input (a cart note, a review form): the page asks before leaving.
     await tabB.evaluate(() => {
       window.addEventListener('beforeunload', (event) => event.preventDefault());
@@ -135,12 +139,8 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
       const { demo, context } = store;
       // No page-load beacon: only the logout itself can tell tab A.
       await withoutBeacon(context);
-      const tabA = (await openWatchedPage(context)).page;
-      await signInThroughForm(tabA, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-      const socketA = demo.api.sockets.at(-1)!;
-      const tabB = (await openWatchedPage(context)).page;
-      await tabB.goto(demo.storefront.url);
-      await waitForStorePage(tabB);
+      const { page: tabA, socket: socketA } = await signedInTab(store);
+      const tabB = await storeTab(store);
       const socketB = demo.api.sockets.at(-1)!;
       await tabB.evaluate((act) => {
         const toggle = Object.assign(document.createElement('a'), { href: '#', id: 'toggle' });
@@ -179,9 +179,7 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     const { demo, context } = store;
     // No page-load beacon: the new tab's landing page cannot tell this one.
     await withoutBeacon(context);
-    const { page } = await openWatchedPage(context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    const socket = demo.api.sockets.at(-1)!;
+    const { page, socket } = await signedInTab(store);
     if (blank) {
       await page.evaluate(() => {
         document.getElementById('logout-link')?.setAttribute('target', '_blank');
