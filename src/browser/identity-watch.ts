@@ -77,8 +77,8 @@ function watchPage(
   const isLogout = (href: unknown) => String(href).split('#')[0] == logoutUrl;
   // The pending cross-document navigation if it goes to the logout URL: a `navigate` event, or the
   // last link click where the Navigation API is missing. It counts unless cancelled (a "Sign out?"
-  // confirm, a router); "Stay" at a "Leave site?" prompt fires no `pagehide`. Another page replaces
-  // it; with the Navigation API a same-document navigation (`replaceState`, `#` toggle) does not.
+  // confirm, a router) or, with the Navigation API, stopped. Another page replaces it; with the
+  // Navigation API a same-document navigation (`replaceState`, `#` toggle) does not.
   let pendingLogout: Event | undefined;
   let lastNavigate: Event | undefined;
   const navigation = (globalThis as { navigation?: EventTarget }).navigation;
@@ -86,6 +86,14 @@ function watchPage(
     lastNavigate = event;
     const { url, sameDocument } = event.destination;
     if (!sameDocument) pendingLogout = isLogout(url) ? event : undefined;
+  });
+  // Stopped ("Stay" at a "Leave site?" prompt, Stop) unless another navigation follows at once:
+  // Chromium fails a pending navigation as a same-document one starts, yet lets it go on.
+  listen(navigation, 'navigateerror', signal, () => {
+    const failed = lastNavigate;
+    setTimeout(() => {
+      if (lastNavigate == failed) pendingLogout = undefined;
+    });
   });
   listen(document, 'click', signal, (event: MouseEvent) => {
     const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;

@@ -236,6 +236,31 @@ describe('logout links and navigations', () => {
       vi.unstubAllGlobals();
     }
   });
+  it('a logout navigation stopped with no navigation after it ("Stay", Stop) no longer counts when the page goes', async () => {
+    const navigate = fakeNavigation();
+    try {
+      const auth = tab();
+      await auth.getToken();
+      const seen = record(auth);
+      const logoutUrl = server.origin + '/login.php?action=logout';
+      navigate(logoutUrl);
+      navigate.fail();
+      await settle();
+      // Later, by the reload button: no navigate event.
+      leavePage();
+      await settle();
+      expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
+      // Chromium fails the logout as a same-document navigation starts, and lets it go on.
+      navigate(logoutUrl);
+      navigate.fail();
+      navigate(server.origin + '/?tab=2', { sameDocument: true });
+      await settle();
+      leavePage();
+      expect(seen.slice(1).map(([name]) => name)).toEqual(['invalidate', 'logout']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
 
 describe('page lifecycle', () => {

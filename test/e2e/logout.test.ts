@@ -128,6 +128,17 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     expect((await loggedEvents(tabB)).slice(eventsB)).not.toContain('logout');
     expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
     expect(socketA.closedAt).toBeUndefined();
+
+    // Taken back for good: leaving later by a way that fires no `navigate` (the reload button,
+    // "Leave" this time) does not sign out either.
+    tabB.removeAllListeners('dialog');
+    tabB.on('dialog', (dialog) => void dialog.accept());
+    await tabB.reload();
+    await waitForStorePage(tabB);
+    await tabB.waitForTimeout(200);
+    expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
+    expect(socketA.closedAt).toBeUndefined();
+    expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
   });
 
   it.each([

@@ -92,14 +92,17 @@ export function otherTab(appClientId = CLIENT_ID): {
   return { notices, channel };
 }
 
-/** Stubs `navigation` (undo with `vi.unstubAllGlobals()`); returns a function firing `navigate`. */
-export function fakeNavigation(): (
+/**
+ * Stubs `navigation` (undo with `vi.unstubAllGlobals()`); returns a function firing `navigate`,
+ * whose `fail()` fires `navigateerror`.
+ */
+export function fakeNavigation(): ((
   url: string,
   init?: { cancelled?: boolean; sameDocument?: boolean },
-) => void {
+) => void) & { fail: () => void } {
   const navigation = new EventTarget();
   vi.stubGlobal('navigation', navigation);
-  return (url, { cancelled = false, sameDocument = false } = {}) => {
+  const navigate = (url: string, { cancelled = false, sameDocument = false } = {}) => {
     const event = Object.assign(new Event('navigate', { cancelable: true }), {
       destination: { url, sameDocument },
     });
@@ -107,6 +110,10 @@ export function fakeNavigation(): (
     if (cancelled) event.preventDefault();
     navigation.dispatchEvent(event);
   };
+  // The last navigation failed or was stopped ("Stay" at a "Leave site?" prompt, Stop).
+  return Object.assign(navigate, {
+    fail: () => navigation.dispatchEvent(new Event('navigateerror')),
+  });
 }
 
 /** The page comes back from the back/forward cache (`pageshow`, persisted). */
