@@ -34,6 +34,35 @@ async function storeTab({ demo, context }: Store): Promise<Page> {
   return page;
 }
 
+/** A slow storefront: the logout answers a second late (not at all if the page stops it). */
+async function slowLogout(page: Page): Promise<void> {
+  await page.route(
+    (url) => url.searchParams.get('action') === 'logout',
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue().catch(() => undefined);
+    },
+  );
+}
+
+/**
+ * Reloads `tabB` (the reload button fires no `navigate`) and checks that tab A heard of no
+ * logout: no event since `eventsA`, its socket open, its calls still answered.
+ */
+async function expectReloadSignsNobodyOut(
+  { demo }: Store,
+  tabB: Page,
+  { tabA, socketA, eventsA }: { tabA: Page; socketA: { closedAt?: unknown }; eventsA: number },
+): Promise<void> {
+  await tabB.reload();
+  await waitForStorePage(tabB);
+  // Long enough for a tab notice to have landed, had the reload signed out.
+  await tabB.waitForTimeout(200);
+  expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
+  expect(socketA.closedAt).toBeUndefined();
+  expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+}
+
 describeInChromium('scenarios 4–5: logout in the same tab and in another tab', () => {
   const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
 
@@ -129,16 +158,31 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
     expect(socketA.closedAt).toBeUndefined();
 
-    // Taken back for good: leaving later by a way that fires no `navigate` (the reload button,
-    // "Leave" this time) does not sign out either.
+    // Taken back for good: a later exit that fires no `navigate` ("Leave" this time) neither.
     tabB.removeAllListeners('dialog');
     tabB.on('dialog', (dialog) => void dialog.accept());
-    await tabB.reload();
-    await waitForStorePage(tabB);
-    await tabB.waitForTimeout(200);
+    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, eventsA });
+  });
+
+  it('4f. a logout the shopper stops while it loads signs nobody out, then or at a later reload', async () => {
+    const { demo } = store;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
+    const tabB = await storeTab(store);
+    await slowLogout(tabB);
+    await tabB.evaluate(() => {
+      document.getElementById('logout-link')?.addEventListener('click', () => {
+        setTimeout(() => {
+          window.stop(); // the Stop button, or Esc
+        }, 300);
+      });
+    });
+    const eventsA = (await loggedEvents(tabA)).length;
+    await tabB.click('#logout-link', { noWaitAfter: true });
+    await tabB.waitForTimeout(1500);
+
+    expect(tabB.url()).toBe(demo.storefront.url);
     expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
-    expect(socketA.closedAt).toBeUndefined();
-    expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, eventsA });
   });
 
   it.each([
@@ -165,14 +209,8 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
           }, 300);
         });
       }, act);
-      // A slow storefront: the logout is still loading when the toggle or the script acts.
-      await tabB.route(
-        (url) => url.searchParams.get('action') === 'logout',
-        async (route) => {
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          await route.continue();
-        },
-      );
+      // The logout is still loading when the toggle or the script acts.
+      await slowLogout(tabB);
       await tabB.click('#logout-link', { noWaitAfter: true });
       await tabB.waitForSelector('body[data-customer-id=""]');
 
