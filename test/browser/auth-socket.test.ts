@@ -7,7 +7,7 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { leavePage, newClient, restorePage, settle } from './helpers/page.js';
+import { leavePage, newClient, restorePage, settle, until } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 
@@ -111,6 +111,39 @@ describe('client.webSocket', () => {
     restorePage();
     await settle();
     expect(env.server.tokenRequests).toHaveLength(2);
+  });
+
+  it('a page restored from the back/forward cache shares one token request between its socket check and an invalidate listener', async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    const asked: Promise<string>[] = [];
+    auth.on('invalidate', () => {
+      asked.push(auth.getToken());
+    });
+    restorePage();
+    await Promise.all(asked);
+    await settle();
+    expect(env.server.tokenRequests).toHaveLength(2);
+  });
+
+  it('a page restored from the back/forward cache asks for no token when its sockets are closing or closed', async () => {
+    // A socket whose state the test sets: a real one passes through CLOSING too fast to catch.
+    const socket = { readyState: WebSocket.OPEN as number, close() {} };
+    const FakeSocket = function () {
+      return socket;
+    } as unknown as typeof WebSocket;
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'], WebSocket: FakeSocket });
+    await auth.webSocket('wss://api.example.com/live');
+    for (const readyState of [WebSocket.CLOSING, WebSocket.CLOSED]) {
+      socket.readyState = readyState;
+      restorePage();
+      await settle();
+      expect(env.server.tokenRequests).toHaveLength(1);
+    }
+    // Open: a restore asks whose it is.
+    socket.readyState = WebSocket.OPEN;
+    restorePage();
+    await until(() => env.server.tokenRequests.length == 2);
   });
 
   it(`closes with ${CLOSE_CODE_CUSTOMER_CHANGE} "customerchange" when another shopper signs in`, async () => {

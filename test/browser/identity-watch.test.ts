@@ -200,6 +200,23 @@ describe('logout links and navigations', () => {
     }
   });
 
+  it('where the Navigation API exists, another link opened in a new tab signs nobody out', async () => {
+    document.body.innerHTML = '<a id="account" href="/account.php">Account</a>';
+    fakeNavigation();
+    try {
+      const auth = tab();
+      await auth.getToken();
+      const seen = record(auth);
+      // No navigate event here: the link opened elsewhere (Ctrl+click, target="_blank").
+      document.getElementById('account')?.click();
+      await settle();
+      expect(seen).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('where the Navigation API exists, a logout opened in a new tab does not act after destroy()', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
     fakeNavigation();
@@ -314,6 +331,45 @@ describe('page lifecycle', () => {
     } finally {
       anotherTab.close();
     }
+  });
+
+  it('a pageshow that is not a restore (the first show after load) keeps one tab channel: a notice is heard once', async () => {
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    const { channel: anotherTab } = otherTab();
+    try {
+      anotherTab.postMessage('i');
+      await until(() => seen.length == 1);
+      await settle(50);
+      expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
+    } finally {
+      anotherTab.close();
+    }
+  });
+
+  it('destroy() closes the tab channel, also the one reopened after a restore from the cache', () => {
+    const channels: BroadcastChannel[] = [];
+    const closed = new Set<BroadcastChannel>();
+    class RecordingChannel extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        channels.push(this);
+      }
+      override close() {
+        closed.add(this);
+        super.close();
+      }
+    }
+    const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
+    leavePage();
+    restorePage();
+    expect(channels).toHaveLength(2);
+    // The first closed as the page went; the second is open.
+    expect(channels.map((channel) => closed.has(channel))).toEqual([true, false]);
+    auth.destroy();
+    expect(channels.map((channel) => closed.has(channel))).toEqual([true, true]);
   });
 });
 

@@ -255,6 +255,13 @@ describe('createApiGatewayAuthorizer', () => {
       );
     });
 
+    it('a bare true instead of an options object (simpleResponses meant), at creation', () => {
+      expect(() => createApiGatewayAuthorizer(testVerifier(), true as never)).toThrow(TypeError);
+      expect(() => createApiGatewayAuthorizer(testVerifier(), true as never)).toThrow(
+        'bc-customer-auth: createApiGatewayAuthorizer options must be an object',
+      );
+    });
+
     it.each(['simpleResponses', 'allowQueryToken'])(
       '%s given as a string (from the environment), at creation',
       (name) => {

@@ -73,6 +73,7 @@ describe('time claims with an injected clock (tolerance 30 s)', () => {
     ['nbf = now + tolerance + 1', 'ISSUED_IN_FUTURE', NOW + TOLERANCE + 1],
     ['nbf a string', 'CLAIM_INVALID', String(NOW - 60)],
     ['nbf a float', 'CLAIM_INVALID', NOW - 59.5],
+    ['nbf null', 'CLAIM_INVALID', null],
   ])('an optional nbf is honoured like iat: %s → %s', async (_name, expected, nbf) => {
     const token = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 840, nbf }) });
     const { error } = await settle(testVerifier().verify(token));

@@ -215,4 +215,15 @@ describe('requireCustomerUpgrade creation', () => {
       'bc-customer-auth: requireCustomerUpgrade option "allowQueryToken" must be a boolean',
     );
   });
+
+  it.each([null, 0, 1])(
+    'throws a TypeError for allowQueryToken %j: only a boolean switches the query token',
+    (allowQueryToken) => {
+      const create = () => requireCustomerUpgrade(testVerifier(), { allowQueryToken } as never);
+      expect(create).toThrow(TypeError);
+      expect(create).toThrow(
+        'bc-customer-auth: requireCustomerUpgrade option "allowQueryToken" must be a boolean',
+      );
+    },
+  );
 });
