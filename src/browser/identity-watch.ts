@@ -81,7 +81,10 @@ function watchPage(
   // Navigation API a same-document navigation (`replaceState`, `#` toggle) does not.
   let pendingLogout: Event | undefined;
   let lastNavigate: Event | undefined;
-  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
+  // Without the Navigation API, `window.navigation` names the page's element with that id (or an
+  // iframe's window): only an event target that is not a node is the API.
+  const found = (globalThis as { navigation?: unknown }).navigation;
+  const navigation = found instanceof EventTarget && !(found instanceof Node) ? found : undefined;
   listen(navigation, 'navigate', signal, (event: NavigateEventLike) => {
     lastNavigate = event;
     const { url, sameDocument } = event.destination;

@@ -73,6 +73,35 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'invalidate', 'logout']);
   });
 
+  it.each([
+    ['an element with that id', () => document.getElementById('navigation')],
+    [
+      'a collection, when two elements have that name',
+      () => document.getElementsByName('navigation'),
+    ],
+  ])(
+    'without the Navigation API, what window.navigation names instead (%s) is not mistaken for it: a logout click counts as the page goes',
+    async (_what, namedAccess) => {
+      document.body.innerHTML =
+        '<nav id="navigation" name="navigation"><a id="out" href="/login.php?action=logout">Sign out</a></nav><form name="navigation"></form>';
+      // What named access on `window` gives such a page in such a browser.
+      vi.stubGlobal('navigation', namedAccess());
+      try {
+        const auth = tab();
+        await auth.getToken();
+        const seen = record(auth);
+        document.getElementById('out')?.click();
+        // Not "opened in a new tab" a task later: "Stay" at a Leave site? prompt can still take it back.
+        await settle();
+        expect(seen).toEqual([]);
+        leavePage();
+        expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    },
+  );
+
   it('a logout click answered "Stay" at a Leave site? prompt, then another link, signs nobody out', async () => {
     document.body.innerHTML =
       '<a id="out" href="/login.php?action=logout">Sign out</a><a id="cart" href="/cart.php">Cart</a>';
