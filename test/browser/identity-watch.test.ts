@@ -23,6 +23,8 @@ beforeEach(async () => {
   setPageUrl(server.origin + '/');
 });
 afterEach(async () => {
+  // Undoes a test's `fakeNavigation()` or stubbed `navigation`.
+  vi.unstubAllGlobals();
   await server.close();
 });
 
@@ -86,19 +88,15 @@ describe('logout links and navigations', () => {
         '<nav id="navigation" name="navigation"><a id="out" href="/login.php?action=logout">Sign out</a></nav><form name="navigation"></form>';
       // What named access on `window` gives such a page in such a browser.
       vi.stubGlobal('navigation', namedAccess());
-      try {
-        const auth = tab();
-        await auth.getToken();
-        const seen = record(auth);
-        document.getElementById('out')?.click();
-        // Not "opened in a new tab" a task later: "Stay" at a Leave site? prompt can still take it back.
-        await settle();
-        expect(seen).toEqual([]);
-        leavePage();
-        expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
-      } finally {
-        vi.unstubAllGlobals();
-      }
+      const auth = tab();
+      await auth.getToken();
+      const seen = record(auth);
+      document.getElementById('out')?.click();
+      // Not "opened in a new tab" a task later: "Stay" at a Leave site? prompt can still take it back.
+      await settle();
+      expect(seen).toEqual([]);
+      leavePage();
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
     },
   );
 
@@ -197,115 +195,95 @@ describe('logout links and navigations', () => {
   it('where the Navigation API exists, a logout click that navigates nothing here (a new tab) signs out a task later', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
     const navigate = fakeNavigation();
-    try {
-      const auth = tab();
-      await auth.getToken();
-      const seen = record(auth);
-      // Cancelled: nothing, now or later.
-      const cancel = (event: Event) => {
-        event.preventDefault();
-      };
-      document.addEventListener('click', cancel);
-      document.getElementById('out')?.click();
-      document.removeEventListener('click', cancel);
-      await settle();
-      expect(seen).toEqual([]);
-      // Followed by this page's navigate event: counted when the page goes, not a task later.
-      const navigateHere = () => {
-        navigate(server.origin + '/login.php?action=logout');
-      };
-      document.addEventListener('click', navigateHere);
-      document.getElementById('out')?.click();
-      document.removeEventListener('click', navigateHere);
-      await settle();
-      expect(seen).toEqual([]);
-      // Opened elsewhere (this page sees no navigate): signed out a task later.
-      document.getElementById('out')?.click();
-      expect(seen).toEqual([]);
-      await settle();
-      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    // Cancelled: nothing, now or later.
+    const cancel = (event: Event) => {
+      event.preventDefault();
+    };
+    document.addEventListener('click', cancel);
+    document.getElementById('out')?.click();
+    document.removeEventListener('click', cancel);
+    await settle();
+    expect(seen).toEqual([]);
+    // Followed by this page's navigate event: counted when the page goes, not a task later.
+    const navigateHere = () => {
+      navigate(server.origin + '/login.php?action=logout');
+    };
+    document.addEventListener('click', navigateHere);
+    document.getElementById('out')?.click();
+    document.removeEventListener('click', navigateHere);
+    await settle();
+    expect(seen).toEqual([]);
+    // Opened elsewhere (this page sees no navigate): signed out a task later.
+    document.getElementById('out')?.click();
+    expect(seen).toEqual([]);
+    await settle();
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
   it('where the Navigation API exists, another link opened in a new tab signs nobody out', async () => {
     document.body.innerHTML = '<a id="account" href="/account.php">Account</a>';
     fakeNavigation();
-    try {
-      const auth = tab();
-      await auth.getToken();
-      const seen = record(auth);
-      // No navigate event here: the link opened elsewhere (Ctrl+click, target="_blank").
-      document.getElementById('account')?.click();
-      await settle();
-      expect(seen).toEqual([]);
-      expect(auth.getCustomer()?.id).toBe(1);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    // No navigate event here: the link opened elsewhere (Ctrl+click, target="_blank").
+    document.getElementById('account')?.click();
+    await settle();
+    expect(seen).toEqual([]);
+    expect(auth.getCustomer()?.id).toBe(1);
   });
 
   it('where the Navigation API exists, a logout opened in a new tab does not act after destroy()', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
     fakeNavigation();
-    try {
-      const auth = tab();
-      await auth.getToken();
-      document.getElementById('out')?.click();
-      auth.destroy();
-      await settle();
-      expect(auth.getCustomer()?.id).toBe(1);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const auth = tab();
+    await auth.getToken();
+    document.getElementById('out')?.click();
+    auth.destroy();
+    await settle();
+    expect(auth.getCustomer()?.id).toBe(1);
   });
 
   it('a Navigation API navigate event to the logout URL signs out as the page goes, unless cancelled or replaced', async () => {
     const navigate = fakeNavigation();
-    try {
-      const auth = tab();
-      await auth.getToken();
-      const seen = record(auth);
-      navigate(server.origin + '/login.php?action=logout', { cancelled: true });
-      leavePage();
-      navigate(server.origin + '/login.php?action=logout');
-      navigate(server.origin + '/cart.php');
-      leavePage();
-      expect(seen).toEqual([]);
-      navigate(server.origin + '/login.php?action=logout');
-      // A page script's replaceState while the logout loads leaves that navigation going.
-      navigate(server.origin + '/?tab=2', { sameDocument: true });
-      leavePage();
-      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    navigate(server.origin + '/login.php?action=logout', { cancelled: true });
+    leavePage();
+    navigate(server.origin + '/login.php?action=logout');
+    navigate(server.origin + '/cart.php');
+    leavePage();
+    expect(seen).toEqual([]);
+    navigate(server.origin + '/login.php?action=logout');
+    // A page script's replaceState while the logout loads leaves that navigation going.
+    navigate(server.origin + '/?tab=2', { sameDocument: true });
+    leavePage();
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
   it('a logout navigation stopped with no navigation after it ("Stay", Stop) no longer counts when the page goes', async () => {
     const navigate = fakeNavigation();
-    try {
-      const auth = tab();
-      await auth.getToken();
-      const seen = record(auth);
-      const logoutUrl = server.origin + '/login.php?action=logout';
-      navigate(logoutUrl);
-      navigate.fail();
-      await settle();
-      // Later, by the reload button: no navigate event.
-      leavePage();
-      await settle();
-      expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
-      // Chromium fails the logout as a same-document navigation starts, and lets it go on.
-      navigate(logoutUrl);
-      navigate.fail();
-      navigate(server.origin + '/?tab=2', { sameDocument: true });
-      await settle();
-      leavePage();
-      expect(seen.slice(1).map(([name]) => name)).toEqual(['invalidate', 'logout']);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const auth = tab();
+    await auth.getToken();
+    const seen = record(auth);
+    const logoutUrl = server.origin + '/login.php?action=logout';
+    navigate(logoutUrl);
+    navigate.fail();
+    await settle();
+    // Later, by the reload button: no navigate event.
+    leavePage();
+    await settle();
+    expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
+    // Chromium fails the logout as a same-document navigation starts, and lets it go on.
+    navigate(logoutUrl);
+    navigate.fail();
+    navigate(server.origin + '/?tab=2', { sameDocument: true });
+    await settle();
+    leavePage();
+    expect(seen.slice(1).map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 });
 
