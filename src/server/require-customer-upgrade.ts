@@ -1,13 +1,12 @@
 import type { VerifiedCustomer } from './claims.js';
-import { describeChallenge, validateRealm } from './http-challenge.js';
+import { describeChallenge } from './http-challenge.js';
 import {
-  assertVerifier,
   authenticateRequest,
+  resolveCustomerOptions,
   type CustomerRequest,
   type RequireCustomerOptions,
 } from './require-customer.js';
 import type { Verifier } from './verifier.js';
-import { assertKnownOptions, readFlag } from './option-checks.js';
 
 /**
  * The parts of the upgrade event's socket (a Node `Duplex`) used to refuse a handshake.
@@ -82,11 +81,12 @@ export function requireCustomerUpgrade(
   verifier: Verifier,
   options: RequireCustomerOptions = {},
 ): UpgradeAuthenticator {
-  assertVerifier(verifier, 'requireCustomerUpgrade');
-  const owner = 'requireCustomerUpgrade';
-  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
-  const realm = validateRealm(options.realm ?? 'api', owner);
-  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, true);
+  const { realm, allowQueryToken } = resolveCustomerOptions(
+    verifier,
+    options,
+    'requireCustomerUpgrade',
+    true,
+  );
 
   return async (req, socket) => {
     // Node drops its own socket error listener on upgrade; without one, a client reset during

@@ -120,6 +120,30 @@ export function assertVerifier(verifier: unknown, owner: string): asserts verifi
 }
 
 /**
+ * Checks the arguments of {@link requireCustomer} or `requireCustomerUpgrade` at creation; returns
+ * the realm and whether the `token` query parameter is accepted (`allowQueryTokenByDefault` unless
+ * set). @internal
+ */
+export function resolveCustomerOptions(
+  verifier: unknown,
+  options: RequireCustomerOptions,
+  owner: string,
+  allowQueryTokenByDefault: boolean,
+): { realm: string; allowQueryToken: boolean } {
+  assertVerifier(verifier, owner);
+  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
+  return {
+    realm: validateRealm(options.realm ?? 'api', owner),
+    allowQueryToken: readFlag(
+      options.allowQueryToken,
+      'allowQueryToken',
+      owner,
+      allowQueryTokenByDefault,
+    ),
+  };
+}
+
+/**
  * Creates middleware for Node `http`, Express and Connect that admits only requests with a valid
  * token, setting `req.customer`. Refusals: 401 with `WWW-Authenticate: Bearer realm="api"` when no
  * token was sent, 401 `error="invalid_token"` for a bad token, 400 `error="invalid_request"` for an
@@ -142,11 +166,12 @@ export function requireCustomer(
   verifier: Verifier,
   options: RequireCustomerOptions = {},
 ): CustomerMiddleware {
-  const owner = 'requireCustomer';
-  assertVerifier(verifier, owner);
-  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
-  const realm = validateRealm(options.realm ?? 'api', owner);
-  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, false);
+  const { realm, allowQueryToken } = resolveCustomerOptions(
+    verifier,
+    options,
+    'requireCustomer',
+    false,
+  );
 
   return async (req, res, next) => {
     if (isPreflight(req)) {
