@@ -164,8 +164,8 @@ export function createApiGatewayAuthorizer(
   verifier: Verifier,
   options: ApiGatewayAuthorizerOptions = {},
 ): ApiGatewayAuthorizer {
-  assertVerifier(verifier, 'createApiGatewayAuthorizer');
   const owner = 'createApiGatewayAuthorizer';
+  assertVerifier(verifier, owner);
   assertKnownOptions(options, ['simpleResponses', 'allowQueryToken'], owner);
   const simpleResponses = readFlag(options.simpleResponses, 'simpleResponses', owner, false);
   const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, false);
