@@ -72,7 +72,8 @@ function authorizationValues(request: TokenRequestLike): string[] {
   }
   if (typeof headers.get === 'function') {
     const value = (headers as { get(name: string): string | null }).get('authorization');
-    return value === null ? values : [value];
+    // Headers joins a repeated header with ", ", so a Bearer after another scheme is a repeat.
+    return value === null ? values : value.split(/,\s*(?=bearer\s)/i);
   }
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() !== 'authorization' || value === undefined) continue;

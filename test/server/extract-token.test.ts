@@ -33,6 +33,16 @@ describe('extractToken', () => {
     expect(extractToken({ headers: { Authorization: `Bearer ${TOKEN}` } })).toBe(TOKEN);
   });
 
+  it('refuses a fetch Request whose repeated Authorization starts with another scheme', () => {
+    const request = new Request('https://api.example.com/points', {
+      headers: [
+        ['Authorization', 'Basic dXNlcjpwdw=='],
+        ['Authorization', `Bearer ${TOKEN}`],
+      ],
+    });
+    expectInvalidRequest(() => extractToken(request));
+  });
+
   it('reads fetch Headers objects', () => {
     expect(extractToken({ headers: new Headers({ Authorization: `Bearer ${TOKEN}` }) })).toBe(
       TOKEN,
