@@ -28,6 +28,7 @@ export default tseslint.config(
         clearTimeout: 'readonly',
         Buffer: 'readonly',
         fetch: 'readonly',
+        Response: 'readonly',
         performance: 'readonly',
       },
     },

@@ -1,4 +1,3 @@
-/* global Response */
 // Run as `node --expose-gc bench/memory/memory-worker.js` (bench/memory/bench-memory.js does):
 // heap growth and listeners after rounds of warm `bcAuthFetch` calls with an injected fetch, and
 // after rounds of WebSockets opened and closed against a real `ws` server on loopback, each next

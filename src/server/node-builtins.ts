@@ -5,8 +5,9 @@ interface ProcessWithBuiltins {
   process?: { getBuiltinModule?: (id: string) => unknown };
 }
 
-// process.getBuiltinModule (Node ≥ 20.16, Deno, Bun, Workers with nodejs_compat) loads a
-// built-in without a static import, so this package still loads where there is none.
+// process.getBuiltinModule (Node ≥ 20.16, Deno, Bun, Workers with nodejs_compat from compatibility
+// date 2024-09-23) loads a built-in without a static import, so this package still loads where
+// there is none.
 function loadBuiltin(id: string): unknown {
   const load = (globalThis as ProcessWithBuiltins).process?.getBuiltinModule;
   return typeof load === 'function' ? load(id) : undefined;

@@ -59,8 +59,8 @@ export function createWebCryptoSignatureCheck(
 }
 
 /**
- * Picks `node:crypto` when the runtime has it (Node ≥ 20.16, Bun, Deno, Workers with
- * `nodejs_compat`), WebCrypto otherwise.
+ * Picks `node:crypto` when the runtime offers it through `process.getBuiltinModule` (Node ≥ 20.16,
+ * Bun, Deno, Workers with `nodejs_compat` from compatibility date 2024-09-23), WebCrypto otherwise.
  *
  * @throws Error when the runtime has neither.
  */

@@ -59,6 +59,53 @@ describe('examples/', () => {
     });
   });
 
+  describe('fetch-handler', () => {
+    type FetchHandler = (request: Request) => Promise<Response>;
+    const api = 'https://api.example.com/points';
+    let handle: FetchHandler;
+    beforeAll(async () => {
+      const { createFetchHandler } = (await import('../../examples/fetch-handler.js')) as {
+        createFetchHandler: (verifier: unknown) => FetchHandler;
+      };
+      const { verifierFromEnv } = await import('../../examples/verifier.js');
+      handle = createFetchHandler(verifierFromEnv());
+    });
+
+    it('answers the verified caller and refuses a request without a token', async () => {
+      const ok = await handle(
+        new Request(api, { headers: { Authorization: `Bearer ${liveToken()}` } }),
+      );
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toStrictEqual({ storeHash: 'abc123', customerId: 42 });
+      const anonymous = await handle(new Request(api));
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+      expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('answers a forged token 401 invalid_token and a repeated header 400 invalid_request', async () => {
+      const forged = `Bearer ${mintToken({ secret: 'forged' })}`;
+      const refused = await handle(new Request(api, { headers: { Authorization: forged } }));
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe(
+        'Bearer realm="api", error="invalid_token"',
+      );
+      expect(await refused.json()).toStrictEqual({ error: 'invalid_token', code: 'BAD_SIGNATURE' });
+      const repeated = new Request(api, {
+        headers: [
+          ['Authorization', 'Basic dXNlcjpwdw=='],
+          ['Authorization', `Bearer ${liveToken()}`],
+        ],
+      });
+      const ambiguous = await handle(repeated);
+      expect(ambiguous.status).toBe(400);
+      expect(await ambiguous.json()).toStrictEqual({
+        error: 'invalid_request',
+        code: 'INVALID_REQUEST',
+      });
+    });
+  });
+
   describe('express-app', () => {
     let server: Server;
     let origin: string;
