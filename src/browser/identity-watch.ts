@@ -65,7 +65,7 @@ function connectTabs(
 }
 
 /**
- * Signs out for a click or navigation to the logout URL as the page goes (`pagehide`), or a task
+ * Signs out for a click or navigation to the logout URL as the page goes (`pagehide`), or two tasks
  * later for a logout link this page did not follow (opened in another tab); drops the token a task
  * after any other `pagehide`, and on a restore from the back/forward cache.
  */
@@ -104,12 +104,16 @@ function watchPage(
       if (href) pendingLogout = isLogout(href) ? event : undefined;
     } else if (isLogout(href)) {
       // Neither cancelled nor followed by a `navigate` here: opened in a new tab; this page stays.
+      // Two tasks later: Chromium fires the link's `navigate` during the click, Firefox in a task
+      // the click's default action queues, after this listener's first one.
       const before = lastNavigate;
-      setTimeout(() => {
-        if (lastNavigate == before && !event.defaultPrevented && !signal.aborted) {
-          onSignal('logout');
-        }
-      });
+      setTimeout(() =>
+        setTimeout(() => {
+          if (lastNavigate == before && !event.defaultPrevented && !signal.aborted) {
+            onSignal('logout');
+          }
+        }),
+      );
     }
   });
   // A task later otherwise, so the page's own `pagehide` handlers can still send with the token (a

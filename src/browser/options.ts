@@ -70,7 +70,7 @@ export interface CustomerAuthOptions {
    * Path of the storefront's logout URL. A click or navigation to it signs the shopper out here
    * and in other tabs as the page goes (`pagehide`); one the page cancels, or one taken back at a
    * "Leave site?" prompt, does not. Where the Navigation API exists, a logout link opened in a new
-   * tab (Ctrl+click, `target="_blank"`) signs this page out a task later.
+   * tab (Ctrl+click, `target="_blank"`) signs this page out two tasks later.
    * @default '/login.php?action=logout'
    * @example '/logout'
    */
