@@ -40,13 +40,18 @@ function record(client: CustomerAuthClient) {
 const tab = (options: Parameters<typeof newClient>[0] = { allowedOrigins: [] }) =>
   newClient(options);
 
+/** A tab holding the shopper's token, its events recorded from then on. */
+async function signedInTab(options?: Parameters<typeof newClient>[0]) {
+  const auth = tab(options);
+  await auth.getToken();
+  return { auth, seen: record(auth) };
+}
+
 describe('logout links and navigations', () => {
   it('a click on the logout link (or inside it) signs out as the page goes', async () => {
     document.body.innerHTML =
       '<a id="other" href="/account.php">Account</a><a href="/login.php?action=logout#top"><span>Sign out</span></a>';
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab();
     document.querySelector('span')?.click();
     // Not yet: a "Leave site?" prompt may still keep the page, and the shopper.
     expect(seen).toEqual([]);
@@ -63,9 +68,10 @@ describe('logout links and navigations', () => {
   it('ignores a link that only looks similar, and honours logoutPath', async () => {
     document.body.innerHTML =
       '<a id="near" href="/login.php?action=logout2">x</a><a id="custom" href="/account/sign-out">y</a>';
-    const auth = tab({ allowedOrigins: [], logoutPath: '/account/sign-out' });
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab({
+      allowedOrigins: [],
+      logoutPath: '/account/sign-out',
+    });
     document.getElementById('near')?.click();
     leavePage();
     await settle();
@@ -88,9 +94,7 @@ describe('logout links and navigations', () => {
         '<nav id="navigation" name="navigation"><a id="out" href="/login.php?action=logout">Sign out</a></nav><form name="navigation"></form>';
       // What named access on `window` gives such a page in such a browser.
       vi.stubGlobal('navigation', namedAccess());
-      const auth = tab();
-      await auth.getToken();
-      const seen = record(auth);
+      const { seen } = await signedInTab();
       document.getElementById('out')?.click();
       // Not "opened in a new tab" a task later: "Stay" at a Leave site? prompt can still take it back.
       await settle();
@@ -103,9 +107,7 @@ describe('logout links and navigations', () => {
   it('a logout click answered "Stay" at a Leave site? prompt, then another link, signs nobody out', async () => {
     document.body.innerHTML =
       '<a id="out" href="/login.php?action=logout">Sign out</a><a id="cart" href="/cart.php">Cart</a>';
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab();
     document.getElementById('out')?.click();
     // The page stayed (no pagehide); the shopper then goes to the cart.
     document.getElementById('cart')?.click();
@@ -122,9 +124,7 @@ describe('logout links and navigations', () => {
     });
     const { notices, channel: elsewhere } = otherTab();
     try {
-      const here = tab();
-      await here.getToken();
-      const seen = record(here);
+      const { auth: here, seen } = await signedInTab();
       document.getElementById('out')?.click();
       leavePage();
       await settle(50);
@@ -154,9 +154,7 @@ describe('logout links and navigations', () => {
   ])('a logout click %s still signs out as the page goes', async (_what, html, onClick) => {
     document.body.innerHTML = html;
     document.getElementById('out')?.addEventListener('click', onClick);
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     document.getElementById('out')?.click();
     leavePage();
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
@@ -195,9 +193,7 @@ describe('logout links and navigations', () => {
   it('where the Navigation API exists, a logout click that navigates nothing here (a new tab) signs out two tasks later', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
     const navigate = fakeNavigation();
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     // Cancelled: nothing, now or later.
     const cancel = (event: Event) => {
       event.preventDefault();
@@ -235,9 +231,7 @@ describe('logout links and navigations', () => {
   it('where the Navigation API exists, another link opened in a new tab signs nobody out', async () => {
     document.body.innerHTML = '<a id="account" href="/account.php">Account</a>';
     fakeNavigation();
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab();
     // No navigate event here: the link opened elsewhere (Ctrl+click, target="_blank").
     document.getElementById('account')?.click();
     await settle();
@@ -258,9 +252,7 @@ describe('logout links and navigations', () => {
 
   it('a Navigation API navigate event to the logout URL signs out as the page goes, unless cancelled or replaced', async () => {
     const navigate = fakeNavigation();
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     navigate(server.origin + '/login.php?action=logout', { cancelled: true });
     leavePage();
     navigate(server.origin + '/login.php?action=logout');
@@ -275,9 +267,7 @@ describe('logout links and navigations', () => {
   });
   it('a logout navigation stopped with no navigation after it ("Stay", Stop) no longer counts when the page goes', async () => {
     const navigate = fakeNavigation();
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     const logoutUrl = server.origin + '/login.php?action=logout';
     navigate(logoutUrl);
     navigate.fail();
@@ -298,9 +288,7 @@ describe('logout links and navigations', () => {
 
 describe('page lifecycle', () => {
   it('pagehide drops the token a task later; pageshow drops it only when restored from the cache', async () => {
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab();
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
     expect(seen).toEqual([]);
     leavePage();
@@ -317,9 +305,7 @@ describe('page lifecycle', () => {
   });
 
   it('a restore before the pagehide task ran drops the token once, for pageshow', async () => {
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     leavePage();
     restorePage();
     await settle();
@@ -327,9 +313,7 @@ describe('page lifecycle', () => {
   });
 
   it('closes the tab channel while the page is hidden, so a cached page hears nothing', async () => {
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     leavePage();
     await settle();
     seen.length = 0;
@@ -350,9 +334,7 @@ describe('page lifecycle', () => {
   });
 
   it('a pageshow that is not a restore (the first show after load) keeps one tab channel: a notice is heard once', async () => {
-    const auth = tab();
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab();
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
     const { channel: anotherTab } = otherTab();
     try {
@@ -414,9 +396,7 @@ describe('other tabs over BroadcastChannel', () => {
 
   it('invalidate() in one tab drops the token in the other, without a logout', async () => {
     const first = tab();
-    const second = tab();
-    await second.getToken();
-    const seen = record(second);
+    const { auth: second, seen } = await signedInTab();
     first.invalidate();
     await until(() => seen.length == 1);
     expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
@@ -479,9 +459,7 @@ describe('other tabs over BroadcastChannel', () => {
   });
 
   it('a logout followed by a sign-in as another shopper is a customer switch', async () => {
-    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab({ allowedOrigins: [], maxTokenAgeMs: 0 });
     server.customerId = null;
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     server.customerId = 2;
@@ -502,9 +480,7 @@ describe('other tabs over BroadcastChannel', () => {
   });
 
   it('the same customer ID from another store is a customer switch (IDs are store-scoped)', async () => {
-    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab({ allowedOrigins: [], maxTokenAgeMs: 0 });
     server.tokenHandler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ token: makeJwt(1, { store_hash: 'def456', sub: 'def456' }) }));
@@ -524,9 +500,7 @@ describe('other tabs over BroadcastChannel', () => {
   });
 
   it('the same shopper signing in again after a logout is not a switch', async () => {
-    const auth = tab({ allowedOrigins: [], maxTokenAgeMs: 0 });
-    await auth.getToken();
-    const seen = record(auth);
+    const { auth, seen } = await signedInTab({ allowedOrigins: [], maxTokenAgeMs: 0 });
     server.customerId = null;
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     server.customerId = 1;
@@ -537,9 +511,7 @@ describe('other tabs over BroadcastChannel', () => {
 
 describe('the page-load beacon', () => {
   it('compares customer ids as numbers: a page rendered for "01" is customer 1’s', async () => {
-    const open = tab();
-    await open.getToken();
-    const seen = record(open);
+    const { auth: open, seen } = await signedInTab();
     tab({ allowedOrigins: [], customerId: '01' });
     await settle(50);
     expect(seen).toEqual([]);
@@ -547,9 +519,7 @@ describe('the page-load beacon', () => {
   });
 
   it('a page rendered for another customer makes a tab drop its token and emit customerchange', async () => {
-    const open = tab();
-    await open.getToken();
-    const seen = record(open);
+    const { auth: open, seen } = await signedInTab();
     tab({ allowedOrigins: [], customerId: 1 });
     await settle();
     expect(seen).toEqual([]);
@@ -566,9 +536,7 @@ describe('the page-load beacon', () => {
   it.each([[''], [null]])(
     'a page rendered for a guest (customerId %j) signs the other tabs out',
     async (guest) => {
-      const open = tab();
-      await open.getToken();
-      const seen = record(open);
+      const { seen } = await signedInTab();
       tab({ allowedOrigins: [], customerId: guest });
       await until(() => seen.length == 2);
       expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
@@ -632,9 +600,7 @@ describe('the storage-event fallback', () => {
   });
 
   it('a storage event from another tab signs this tab out', async () => {
-    const auth = tab({ allowedOrigins: [], BroadcastChannel: null });
-    await auth.getToken();
-    const seen = record(auth);
+    const { seen } = await signedInTab({ allowedOrigins: [], BroadcastChannel: null });
     const key = 'bc-customer-auth:' + CLIENT_ID;
     window.dispatchEvent(new StorageEvent('storage', { key: 'unrelated', newValue: 'c 0.5' }));
     window.dispatchEvent(new StorageEvent('storage', { key, newValue: null }));
