@@ -73,10 +73,11 @@ function authorizationValues(request: TokenRequestLike): string[] {
   if (typeof headers.get === 'function') {
     const value = (headers as { get(name: string): string | null }).get('authorization');
     // Headers joins a repeated header with ", ", so a Bearer after another scheme is a repeat.
-    return value === null ? values : value.split(/,\s*(?=bearer\s)/i);
+    // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
+    return value == null ? values : value.split(/,\s*(?=bearer\s)/i);
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'authorization' || value === undefined) continue;
+    if (name.toLowerCase() !== 'authorization' || value == null) continue;
     if (typeof value === 'string') values.push(value);
     else values.push(...(value as readonly string[]));
   }

@@ -87,9 +87,9 @@ function isPreflight(req: CustomerRequest): boolean {
   const { headers } = req;
   if (typeof headers !== 'object' || (headers as unknown) === null) return false;
   if (typeof headers.get === 'function') {
+    // `!= null`: a Map or another Headers look-alike answers undefined for a missing header.
     return (
-      (headers as { get(name: string): string | null }).get('access-control-request-method') !==
-      null
+      (headers as { get(name: string): string | null }).get('access-control-request-method') != null
     );
   }
   return Object.keys(headers).some(

@@ -139,6 +139,14 @@ describe('extractToken', () => {
     expect(extractToken(request, { allowQueryToken: true })).toBe(TOKEN);
   });
 
+  it('treats a null Authorization value, or get() answering undefined, as no header', () => {
+    // A raw TypeError ("value is not iterable") here used to surface as a 500 from requireCustomer.
+    expect(extractToken({ headers: { authorization: null } } as never)).toBeUndefined();
+    expect(extractToken({ headers: new Map<string, string>() } as never)).toBeUndefined();
+    const headers = new Map([['authorization', `Bearer ${TOKEN}`]]);
+    expect(extractToken({ headers } as never)).toBe(TOKEN);
+  });
+
   it('throws a TypeError for something that is not a request', () => {
     expect(() => extractToken(undefined as never)).toThrow(TypeError);
     expect(() => extractToken({} as never)).toThrow(TypeError);

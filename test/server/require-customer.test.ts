@@ -179,6 +179,17 @@ describe('requireCustomer without next, on its own', () => {
     expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
   });
 
+  it('authenticates a plain OPTIONS whose headers get() answers undefined, as a Map does', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const next = vi.fn();
+    const auth = requireCustomer(testVerifier());
+    const req = { method: 'OPTIONS', headers: new Map<string, string>() };
+    await expect(auth(req as never, res, next)).resolves.toBeUndefined();
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
+    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
+  });
+
   it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
     const auth = requireCustomer(testVerifier());
