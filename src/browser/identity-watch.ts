@@ -99,7 +99,9 @@ function watchPage(
     });
   });
   listen(document, 'click', signal, (event: MouseEvent) => {
-    const href = (event.target as Partial<Element> | null)?.closest?.('a')?.href;
+    // From the composed path: a link in a shadow root (a web-component header) is retargeted to
+    // its host by the time the click reaches the document.
+    const href = (event.composedPath()[0] as Partial<Element>).closest?.('a')?.href;
     if (!navigation) {
       if (href) pendingLogout = isLogout(href) ? event : undefined;
     } else if (isLogout(href)) {

@@ -4,12 +4,17 @@ import { OPTIONS, type CustomerAuthOptions } from './options.js';
 /**
  * Configures the default client from the running script tag's `data-*` attributes (named like the
  * options: `data-app-client-id` is `appClientId`), or else from the first
- * `script[data-app-client-id]` (when `currentScript` is unavailable). Without
- * `data-app-client-id`, the page calls `configure()` itself. @internal
+ * `script[data-app-client-id]` (when `currentScript` is unavailable or not a script element).
+ * Without `data-app-client-id`, the page calls `configure()` itself. @internal
  */
 export function configureFromScriptTag(): void {
-  const script = (document.currentScript ??
-    document.querySelector('script[data-app-client-id]')) as HTMLElement | null;
+  const current = document.currentScript;
+  // Markup can shadow document.currentScript (`<img name="currentScript" data-…>`, DOM
+  // clobbering) to swap in its own allowed origins: only a script element is this tag.
+  const script =
+    current instanceof HTMLScriptElement
+      ? current
+      : document.querySelector<HTMLElement>('script[data-app-client-id]');
   const data: Record<string, string | undefined> = {};
   // Each option by name, so that an empty value (a guest's data-customer-id="") is read as such.
   for (const name in OPTIONS) data[name] = script?.dataset[name];

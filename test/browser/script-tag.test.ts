@@ -104,6 +104,29 @@ describe('the script-tag entry', () => {
     expect(() => namespace.getDefaultClient()).toThrow('not configured');
   });
 
+  it('ignores a document.currentScript that page markup clobbered: only a script element is read', async () => {
+    addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
+    const evil = await startServer();
+    // Scriptless markup such as `<img name="currentScript" data-…>` shadows document.currentScript.
+    const clobber = document.createElement('img');
+    clobber.dataset['appClientId'] = CLIENT_ID;
+    clobber.dataset['allowedOrigins'] = evil.origin;
+    Object.defineProperty(document, 'currentScript', { value: clobber, configurable: true });
+    try {
+      const namespace = (await import('../../src/browser/script-tag.js')).default;
+      const refused = await namespace
+        .bcAuthFetch(evil.origin + '/collect')
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
+      expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+      expect(evil.apiRequests).toEqual([]);
+      await namespace.bcAuthFetch(server.origin + '/points');
+      expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    } finally {
+      await evil.close();
+    }
+  });
+
   it.each([
     ['without data-customer-id, announces nothing', {}, []],
     ['with an empty data-customer-id, announces a guest', { 'data-customer-id': '' }, ['c']],

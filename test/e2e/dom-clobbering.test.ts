@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium } from './support/chromium.js';
+import { SHOPPER_1 } from './support/demo-servers.js';
+import { callInPage } from './support/page-calls.js';
+import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
+import { useStoreInChromium } from './support/store-fixture.js';
+import { openWatchedPage, signInThroughForm } from './support/store-page.js';
+
+describeInChromium('markup that clobbers document.currentScript', () => {
+  let other: RecordingServer;
+  beforeAll(async () => {
+    other = await startRecordingServer();
+  });
+  afterAll(() => other?.close());
+  // The page's CSP admits the other server too, so only the SDK's allowlist stands in the way.
+  const store = useStoreInChromium({ demo: () => ({ extraConnectOrigins: [other.origin] }) });
+
+  it('does not configure the SDK: the allowlist stays the script tag’s', async () => {
+    const { page } = await openWatchedPage(store.context);
+    // Scriptless markup (a review, a product description) placed before the script tag:
+    // `<img name="currentScript" data-app-client-id="…" data-allowed-origins="… other">`.
+    await page.addInitScript((otherOrigin) => {
+      new MutationObserver((records) => {
+        for (const record of records) {
+          for (const node of record.addedNodes) {
+            if (!(node instanceof HTMLScriptElement) || !node.dataset['appClientId']) continue;
+            const image = document.createElement('img');
+            image.setAttribute('name', 'currentScript');
+            image.dataset['appClientId'] = node.dataset['appClientId'];
+            image.dataset['allowedOrigins'] =
+              `${node.dataset['allowedOrigins'] ?? ''} ${otherOrigin}`;
+            node.before(image);
+          }
+        }
+      }).observe(document, { childList: true, subtree: true });
+    }, other.origin);
+    const { demo } = store;
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    // The markup is in effect: outside a script, document.currentScript names the image.
+    expect(await page.evaluate(() => String(document.currentScript))).toBe(
+      '[object HTMLImageElement]',
+    );
+
+    const outcome = await callInPage(page, `${other.origin}/collect`);
+
+    expect(outcome.error).toMatchObject({
+      name: 'OriginNotAllowedError',
+      code: 'ORIGIN_NOT_ALLOWED',
+    });
+    expect(other.requests).toEqual([]);
+    expect(await callInPage(page, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+  });
+});
