@@ -4,7 +4,7 @@ import type { VerifiedCustomer } from './claims.js';
 import { isTokenVerificationError } from './errors.js';
 import { assertVerifier } from './require-customer.js';
 import type { Verifier } from './verifier.js';
-import { assertKnownOptions, readFlag } from './option-checks.js';
+import { knownOptions, readFlag } from './option-checks.js';
 
 /**
  * Options of {@link createApiGatewayAuthorizer}.
@@ -166,9 +166,9 @@ export function createApiGatewayAuthorizer(
 ): ApiGatewayAuthorizer {
   const owner = 'createApiGatewayAuthorizer';
   assertVerifier(verifier, owner);
-  assertKnownOptions(options, ['simpleResponses', 'allowQueryToken'], owner);
-  const simpleResponses = readFlag(options.simpleResponses, 'simpleResponses', owner, false);
-  const allowQueryToken = readFlag(options.allowQueryToken, 'allowQueryToken', owner, false);
+  const own = knownOptions(options, ['simpleResponses', 'allowQueryToken'], owner);
+  const simpleResponses = readFlag(own.simpleResponses, 'simpleResponses', owner, false);
+  const allowQueryToken = readFlag(own.allowQueryToken, 'allowQueryToken', owner, false);
 
   return async (event) => {
     let input;

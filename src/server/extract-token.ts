@@ -148,6 +148,10 @@ export function extractToken(
   if (typeof request.headers !== 'object' || (request.headers as unknown) === null) {
     throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
   }
-  const query = options.allowQueryToken === true ? queryTokenValues(request) : undefined;
+  // Own property only: a polluted Object.prototype must not turn the query parameter on.
+  const query =
+    Object.hasOwn(options, 'allowQueryToken') && options.allowQueryToken === true
+      ? queryTokenValues(request)
+      : undefined;
   return selectToken(authorizationValues(request), query);
 }

@@ -1,13 +1,17 @@
 // Checks shared by the server factories' options: a misspelt or misplaced option, or a flag read
 // from the environment as a string, fails at creation instead of being silently ignored.
 
-/** Throws for an option name the factory does not know, so a misspelling never passes silently. */
-export function assertKnownOptions(
-  options: unknown,
+/**
+ * Throws for an option name the factory does not know, so a misspelling never passes silently.
+ * Returns the options' own properties on an object without a prototype: a polluted
+ * `Object.prototype` (`clockToleranceSeconds`, `allowQueryToken`) never supplies a setting.
+ */
+export function knownOptions<T extends object>(
+  options: T,
   known: readonly string[],
   owner: string,
-): void {
-  if (typeof options !== 'object' || options === null) {
+): Partial<T> {
+  if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError(`bc-customer-auth: ${owner} options must be an object`);
   }
   for (const name of Object.keys(options)) {
@@ -17,6 +21,7 @@ export function assertKnownOptions(
       );
     }
   }
+  return { __proto__: null, ...options };
 }
 
 /** Reads an optional boolean option; anything but a boolean or undefined throws. */

@@ -2,7 +2,7 @@ import type { VerifiedCustomer } from './claims.js';
 import { extractToken, type TokenRequestLike } from './extract-token.js';
 import { describeChallenge, validateRealm } from './http-challenge.js';
 import type { Verifier } from './verifier.js';
-import { assertKnownOptions, readFlag } from './option-checks.js';
+import { knownOptions, readFlag } from './option-checks.js';
 
 /**
  * A request {@link requireCustomer} can authenticate; it sets `customer` on success.
@@ -131,11 +131,11 @@ export function resolveCustomerOptions(
   allowQueryTokenByDefault: boolean,
 ): { realm: string; allowQueryToken: boolean } {
   assertVerifier(verifier, owner);
-  assertKnownOptions(options, ['allowQueryToken', 'realm'], owner);
+  const own = knownOptions(options, ['allowQueryToken', 'realm'], owner);
   return {
-    realm: validateRealm(options.realm ?? 'api', owner),
+    realm: validateRealm(own.realm ?? 'api', owner),
     allowQueryToken: readFlag(
-      options.allowQueryToken,
+      own.allowQueryToken,
       'allowQueryToken',
       owner,
       allowQueryTokenByDefault,

@@ -1,5 +1,5 @@
 import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
-import { assertKnownOptions } from './option-checks.js';
+import { knownOptions } from './option-checks.js';
 
 /**
  * Options of {@link createVerifier}.
@@ -133,25 +133,15 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   }
   // `forceWebCrypto` is internal: accepted, never listed.
   const { forceWebCrypto, ...named } = options;
-  assertKnownOptions(named, VERIFIER_OPTIONS, 'createVerifier');
+  const own = knownOptions(named, VERIFIER_OPTIONS, 'createVerifier');
   const clockToleranceSeconds = resolveSeconds(
-    options.clockToleranceSeconds,
+    own.clockToleranceSeconds,
     'clockToleranceSeconds',
     30,
     0,
   );
-  const maxLifetimeSeconds = resolveSeconds(
-    options.maxLifetimeSeconds,
-    'maxLifetimeSeconds',
-    900,
-    1,
-  );
-  const minRemainingSeconds = resolveSeconds(
-    options.minRemainingSeconds,
-    'minRemainingSeconds',
-    0,
-    0,
-  );
+  const maxLifetimeSeconds = resolveSeconds(own.maxLifetimeSeconds, 'maxLifetimeSeconds', 900, 1);
+  const minRemainingSeconds = resolveSeconds(own.minRemainingSeconds, 'minRemainingSeconds', 0, 0);
   if (
     minRemainingSeconds > 0 &&
     minRemainingSeconds + clockToleranceSeconds >= maxLifetimeSeconds
@@ -161,12 +151,12 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       'plus clockToleranceSeconds must be less than maxLifetimeSeconds',
     );
   }
-  const now = options.now ?? ((): number => Date.now());
+  const now = own.now ?? ((): number => Date.now());
   if (typeof now !== 'function') throw optionError('now', 'must be a function');
   return {
-    clientId: requireText(options.clientId, 'clientId'),
-    clientSecret: requireText(options.clientSecret, 'clientSecret'),
-    storeHashes: resolveStoreHashes(options.storeHashes),
+    clientId: requireText(own.clientId, 'clientId'),
+    clientSecret: requireText(own.clientSecret, 'clientSecret'),
+    storeHashes: resolveStoreHashes(own.storeHashes),
     clockToleranceSeconds,
     maxLifetimeSeconds,
     minRemainingSeconds,

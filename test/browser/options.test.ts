@@ -120,4 +120,19 @@ describe('options', () => {
     expect(o.authScheme).toBe('Bearer');
     expect(input.authScheme).toBeNull();
   });
+
+  it('takes no option from a polluted Object.prototype, and is not broken by one', () => {
+    const prototype = Object.prototype as Record<string, unknown>;
+    let resolved;
+    try {
+      prototype['storefrontUrl'] = 'https://evil.example';
+      prototype['authHeaderName'] = 'X-Evil';
+      prototype['polluted'] = true;
+      resolved = resolveOptions(valid);
+    } finally {
+      for (const name of ['storefrontUrl', 'authHeaderName', 'polluted']) delete prototype[name];
+    }
+    expect(resolved.storefrontUrl).toBeUndefined();
+    expect(resolved.authHeaderName).toBe('Authorization');
+  });
 });

@@ -1,0 +1,94 @@
+// A prototype-pollution bug elsewhere in an app (a deep merge of request JSON) sets properties on
+// Object.prototype. None of them may turn into a setting of the verifier or the middleware.
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createApiGatewayAuthorizer,
+  createVerifier,
+  extractToken,
+  requireCustomer,
+  type VerifierOptions,
+} from '../../src/server/index.js';
+import { restRequestEvent } from './fixtures/api-gateway-events.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  NOW,
+  STORE_HASH,
+  mintToken,
+  realClaims,
+  settle,
+  testVerifier,
+} from './helpers/tokens.js';
+
+const VALID = mintToken();
+
+/** Runs `create` while Object.prototype carries `properties`, as an assignment would set them. */
+function whilePolluted<T>(properties: Record<string, unknown>, create: () => T): T {
+  const prototype = Object.prototype as Record<string, unknown>;
+  try {
+    for (const [name, value] of Object.entries(properties)) prototype[name] = value;
+    return create();
+  } finally {
+    for (const name of Object.keys(properties)) Reflect.deleteProperty(prototype, name);
+  }
+}
+
+describe('a polluted Object.prototype', () => {
+  it('does not widen createVerifier’s clock tolerance or token lifetime', async () => {
+    const { verify } = whilePolluted({ clockToleranceSeconds: 1e9, maxLifetimeSeconds: 1e9 }, () =>
+      testVerifier(),
+    );
+    const expired = mintToken({ claims: realClaims({ iat: NOW - 3600, exp: NOW - 2700 }) });
+    const long = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 86_400 }) });
+
+    await expect(verify(expired)).rejects.toMatchObject({ code: 'EXPIRED' });
+    await expect(verify(long)).rejects.toMatchObject({ code: 'CLAIM_INVALID', claim: 'exp' });
+  });
+
+  it('does not stand in for a missing storeHashes (null would accept every store)', () => {
+    const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } as VerifierOptions;
+    const created = (() => {
+      try {
+        return whilePolluted({ storeHashes: null }, () => createVerifier(options));
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    expect(created).toBeInstanceOf(TypeError);
+    expect(created).toMatchObject({ message: expect.stringMatching(/"storeHashes" is required/) });
+  });
+
+  it('does not make requireCustomer, the authorizer or extractToken read the query token', async () => {
+    const verifier = testVerifier();
+    const [middleware, authorizer] = whilePolluted({ allowQueryToken: true }, () => [
+      requireCustomer(verifier),
+      createApiGatewayAuthorizer(verifier),
+    ]);
+    const request = { url: `/points?token=${VALID}`, headers: {} };
+    const extracted = whilePolluted({ allowQueryToken: true }, () => extractToken(request));
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+
+    expect(extracted).toBeUndefined();
+    await middleware({ method: 'GET', ...request } as never, res);
+    expect(res.statusCode).toBe(401);
+    expect(res.setHeader).toHaveBeenCalledWith('WWW-Authenticate', 'Bearer realm="api"');
+    const refused = await settle(authorizer(restRequestEvent({}, { token: [VALID] })));
+    expect(refused.error).toMatchObject({ message: 'Unauthorized' });
+    // The same request passes where the option is really set: the refusals above are the guard's.
+    expect(extractToken(request, { allowQueryToken: true })).toBe(VALID);
+  });
+
+  it('still verifies with options set on the object itself', async () => {
+    const verifier = whilePolluted({ clockToleranceSeconds: 1e9 }, () =>
+      createVerifier({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        storeHashes: [STORE_HASH],
+        now: () => NOW * 1000,
+      }),
+    );
+
+    await expect(verifier.verify(VALID)).resolves.toMatchObject({ customerId: 42 });
+  });
+});
