@@ -32,10 +32,10 @@ export function configure(options: CustomerAuthOptions): CustomerAuthClient {
  */
 export function getDefaultClient(): CustomerAuthClient {
   if (defaultClient) return defaultClient;
-  throw new CustomerAuthError(
-    typeof document == 'undefined' ? 'UNSUPPORTED_ENVIRONMENT' : 'NOT_CONFIGURED',
-    'call configure() first',
-  );
+  // During server-side rendering configure() throws too: do not point there.
+  throw typeof document == 'undefined'
+    ? new CustomerAuthError('UNSUPPORTED_ENVIRONMENT')
+    : new CustomerAuthError('NOT_CONFIGURED', 'call configure() first');
 }
 
 /**

@@ -92,7 +92,7 @@ export class NotSignedInError extends CustomerAuthError {
  *
  * @example
  * ```ts
- * if (error instanceof TokenRequestError && error.status === 0) showOfflineNotice();
+ * if (isCustomerAuthError(error, 'TOKEN_REQUEST_FAILED') && error.status === 0) showOffline();
  * ```
  */
 export class TokenRequestError extends CustomerAuthError {
@@ -133,7 +133,7 @@ export class InvalidTokenError extends CustomerAuthError {
  *
  * @example
  * ```ts
- * if (error instanceof OriginNotAllowedError) console.error('not allowed:', error.origin);
+ * if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) console.error('refused', error.origin);
  * ```
  */
 export class OriginNotAllowedError extends CustomerAuthError {
@@ -153,7 +153,7 @@ export class OriginNotAllowedError extends CustomerAuthError {
  *
  * @example
  * ```ts
- * if (error instanceof UnauthorizedError) console.warn(await error.response.text());
+ * if (isCustomerAuthError(error, 'UNAUTHORIZED')) console.warn(await error.response.text());
  * ```
  */
 export class UnauthorizedError extends CustomerAuthError {
@@ -167,19 +167,32 @@ export class UnauthorizedError extends CustomerAuthError {
   }
 }
 
+// The class each code is raised as, so that a guarded error exposes its context fields.
+interface ErrorClassByCode {
+  NOT_SIGNED_IN: NotSignedInError;
+  TOKEN_REQUEST_FAILED: TokenRequestError;
+  INVALID_TOKEN: InvalidTokenError;
+  ORIGIN_NOT_ALLOWED: OriginNotAllowedError;
+  UNAUTHORIZED: UnauthorizedError;
+}
+type CustomerAuthErrorFor<C extends CustomerAuthErrorCode> = C extends keyof ErrorClassByCode
+  ? ErrorClassByCode[C]
+  : CustomerAuthError & { readonly code: C };
+
 /**
  * Tells whether `value` is an error from this SDK, optionally with a given code. Works across
- * bundles and copies of the package, where `instanceof` does not.
+ * bundles and copies of the package, where `instanceof` does not. With a code, `value` is
+ * narrowed to that code's class, so its fields (`origin`, `status`, `response`) can be read.
  *
  * @example
  * ```ts
- * if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) console.warn(error.message);
+ * if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) console.warn('refused', error.origin);
  * ```
  */
-export function isCustomerAuthError(
+export function isCustomerAuthError<C extends CustomerAuthErrorCode = CustomerAuthErrorCode>(
   value: unknown,
-  code?: CustomerAuthErrorCode,
-): value is CustomerAuthError {
+  code?: C,
+): value is CustomerAuthErrorFor<C> {
   const error = value as Partial<CustomerAuthError> | null | undefined;
   return error?.[BRAND] === true && (code === undefined || error.code === code);
 }

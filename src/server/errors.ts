@@ -134,19 +134,26 @@ export class InvalidRequestError extends TokenVerificationError {
   }
 }
 
+// The class each code is raised as, so that a guarded error exposes `claim` where it has one.
+type TokenVerificationErrorFor<C extends TokenVerificationErrorCode> = C extends TokenClaimErrorCode
+  ? TokenClaimError & { readonly code: C }
+  : C extends 'INVALID_REQUEST'
+    ? InvalidRequestError
+    : TokenVerificationError & { readonly code: C };
+
 /**
  * Tells whether `value` is a {@link TokenVerificationError} (optionally with the given code),
- * including one thrown by another copy of this package.
+ * including one thrown by another copy of this package. With a code, `value` is narrowed to that
+ * code's class: a claim code gives a {@link TokenClaimError}, whose `claim` can be read.
  *
  * @example
  * ```ts
- * if (isTokenVerificationError(error, 'STORE_NOT_ALLOWED')) log.warn('token from an unknown store');
+ * if (isTokenVerificationError(error, 'CLAIM_INVALID')) log.warn(`bad claim: ${error.claim}`);
  * ```
  */
-export function isTokenVerificationError(
-  value: unknown,
-  code?: TokenVerificationErrorCode,
-): value is TokenVerificationError {
+export function isTokenVerificationError<
+  C extends TokenVerificationErrorCode = TokenVerificationErrorCode,
+>(value: unknown, code?: C): value is TokenVerificationErrorFor<C> {
   if (typeof value !== 'object' || value === null) return false;
   const branded = (value as Record<symbol, unknown>)[BRAND] === true;
   return branded && (code === undefined || (value as { code?: unknown }).code === code);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CustomerAuthError,
   type CustomerAuthErrorCode,
@@ -74,6 +74,33 @@ describe('errors', () => {
     expect(new TokenRequestError(0, cause)).toMatchObject({ status: 0, cause });
     expect(new OriginNotAllowedError('https://evil.test').origin).toBe('https://evil.test');
     expect(new UnauthorizedError(response).response).toBe(response);
+  });
+
+  // Checked by the type-checker (`npm run check`): before narrowing by code, `error.origin`,
+  // `error.status` and `error.response` did not compile after the guard.
+  it('narrows a guarded error to the class of its code, with its fields', () => {
+    const response = new Response(null, { status: 401 });
+    const errors: unknown[] = [
+      new OriginNotAllowedError('https://evil.test'),
+      new TokenRequestError(503),
+      new UnauthorizedError(response),
+      new CustomerAuthError('DESTROYED'),
+    ];
+    const seen: unknown[] = [];
+    for (const error of errors) {
+      if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) {
+        expectTypeOf(error).toEqualTypeOf<OriginNotAllowedError>();
+        seen.push(error.origin);
+      }
+      if (isCustomerAuthError(error, 'TOKEN_REQUEST_FAILED')) seen.push(error.status);
+      if (isCustomerAuthError(error, 'UNAUTHORIZED')) seen.push(error.response);
+      if (isCustomerAuthError(error, 'DESTROYED')) {
+        expectTypeOf(error.code).toEqualTypeOf<'DESTROYED'>();
+        seen.push(error.code);
+      }
+      if (isCustomerAuthError(error)) expectTypeOf(error).toExtend<CustomerAuthError>();
+    }
+    expect(seen).toEqual(['https://evil.test', 503, response, 'DESTROYED']);
   });
 
   it('the guard rejects look-alikes and works across copies of the package', async () => {

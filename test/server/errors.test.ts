@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   InvalidRequestError,
   TokenClaimError,
@@ -43,6 +43,30 @@ describe('errors', () => {
     ]) {
       expect(isTokenVerificationError(value)).toBe(false);
     }
+  });
+
+  // Checked by the type-checker (`npm run check`): before narrowing by code, `error.claim` did not
+  // compile after the guard.
+  it('narrows a guarded error to the class of its code', () => {
+    const errors: unknown[] = [
+      new TokenClaimError('CLAIM_INVALID', 'iss', 'is not "bc/apps"'),
+      new TokenClaimError('EXPIRED', 'exp', 'has passed'),
+      new InvalidRequestError('Authorization header is repeated'),
+    ];
+    const seen: unknown[] = [];
+    for (const error of errors) {
+      if (isTokenVerificationError(error, 'CLAIM_INVALID')) seen.push(error.claim);
+      if (isTokenVerificationError(error, 'EXPIRED')) {
+        expectTypeOf(error.code).toEqualTypeOf<'EXPIRED'>();
+        seen.push(error.claim);
+      }
+      if (isTokenVerificationError(error, 'INVALID_REQUEST')) {
+        expectTypeOf(error).toEqualTypeOf<InvalidRequestError>();
+        seen.push(error.code);
+      }
+      if (isTokenVerificationError(error)) expectTypeOf(error).toExtend<TokenVerificationError>();
+    }
+    expect(seen).toEqual(['iss', 'exp', 'INVALID_REQUEST']);
   });
 
   it('recognises errors thrown by another copy of the module (another bundle)', async () => {
