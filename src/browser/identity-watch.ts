@@ -106,8 +106,8 @@ function watchPage(
       if (href) pendingLogout = isLogout(href) ? event : undefined;
     } else if (isLogout(href)) {
       // Neither cancelled nor followed by a `navigate` here: opened in a new tab; this page stays.
-      // Two tasks later: Chromium fires the link's `navigate` during the click, Firefox in a task
-      // the click's default action queues, after this listener's first one.
+      // Two tasks later: Chromium and WebKit fire the link's `navigate` during the click, Firefox
+      // in a task the click's default action queues, after this listener's first one.
       const before = lastNavigate;
       setTimeout(() =>
         setTimeout(() => {
