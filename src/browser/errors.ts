@@ -6,7 +6,8 @@
  *   no answer within 30 s, or `token` listeners dropped 5 tokens in a row for one call.
  * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong, or it has no numeric `customer.id`.
  * - `ORIGIN_NOT_ALLOWED`: the URL's origin is not in `allowedOrigins`; nothing was sent.
- * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed).
+ * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed,
+ *   or when the fresh token names another shopper).
  * - `NOT_CONFIGURED`: a `bcAuth*` function was called before `configure()` (or before a configured script tag ran).
  * - `UNSUPPORTED_ENVIRONMENT`: called outside a browser, for example during server-side rendering.
  * - `DESTROYED`: the client was destroyed.
@@ -149,7 +150,8 @@ export class OriginNotAllowedError extends CustomerAuthError {
 
 /**
  * The API answered 401 although the request carried a freshly fetched token, or the 401 could
- * not be retried because the body is a stream (code `UNAUTHORIZED`).
+ * not be retried because the body is a stream or the fresh token names another shopper (code
+ * `UNAUTHORIZED`).
  *
  * @example
  * ```ts

@@ -15,9 +15,14 @@ export function configureFromScriptTag(): void {
     current instanceof HTMLScriptElement
       ? current
       : document.querySelector<HTMLElement>('script[data-app-client-id]');
-  const data: Record<string, string | undefined> = {};
-  // Each option by name, so that an empty value (a guest's data-customer-id="") is read as such.
-  for (const name in OPTIONS) data[name] = script?.dataset[name];
+  // No prototype, and attributes read as attributes (not through `dataset`, where a missing one
+  // falls through to a polluted Object.prototype). Each option by name, so that an empty value (a
+  // guest's data-customer-id="") is read as such.
+  const data = Object.create(null) as Record<string, string | undefined>;
+  for (const name in OPTIONS) {
+    const value = script?.getAttribute('data-' + name.replace(/[A-Z]/g, '-$&').toLowerCase());
+    if (value != null) data[name] = value;
+  }
   const { appClientId, allowedOrigins, maxTokenAgeMs } = data;
   if (appClientId === undefined) return;
   configure({

@@ -14,7 +14,8 @@ export type HeadersLike =
 
 /**
  * The parts of a request {@link extractToken} reads: a Node `IncomingMessage` (including a
- * WebSocket upgrade request), an Express `req`, or a plain `{ headers, url }` object.
+ * WebSocket upgrade request), an Express `req`, a fetch `Request` (Workers, `Deno.serve`,
+ * `Bun.serve`), or a plain `{ headers, url }` object.
  *
  * @example
  * ```ts

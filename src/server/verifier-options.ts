@@ -161,6 +161,6 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     maxLifetimeSeconds,
     minRemainingSeconds,
     now,
-    forceWebCrypto: forceWebCrypto === true,
+    forceWebCrypto: forceWebCrypto === true && Object.hasOwn(options, 'forceWebCrypto'),
   };
 }

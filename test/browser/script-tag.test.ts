@@ -127,6 +127,26 @@ describe('the script-tag entry', () => {
     }
   });
 
+  it('takes no setting from a polluted Object.prototype for an attribute the tag lacks', async () => {
+    addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
+    const evil = await startServer();
+    const prototype = Object.prototype as Record<string, unknown>;
+    const polluted = { storefrontUrl: evil.origin, authHeaderName: 'X-Evil', polluted: 'x' };
+    try {
+      Object.assign(prototype, polluted);
+      const namespace = (await import('../../src/browser/script-tag.js')).default;
+      for (const name of Object.keys(polluted)) delete prototype[name];
+      const response = await namespace.bcAuthFetch(server.origin + '/points');
+
+      expect(response.status).toBe(200);
+      expect(evil.tokenRequests).toEqual([]);
+      expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    } finally {
+      for (const name of Object.keys(polluted)) delete prototype[name];
+      await evil.close();
+    }
+  });
+
   it.each([
     ['without data-customer-id, announces nothing', {}, []],
     ['with an empty data-customer-id, announces a guest', { 'data-customer-id': '' }, ['c']],

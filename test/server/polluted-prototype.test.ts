@@ -79,6 +79,17 @@ describe('a polluted Object.prototype', () => {
     expect(extractToken(request, { allowQueryToken: true })).toBe(VALID);
   });
 
+  it('does not switch the verifier to WebCrypto through its internal forceWebCrypto', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    try {
+      const { verify } = whilePolluted({ forceWebCrypto: true }, () => testVerifier());
+      await expect(verify(VALID)).resolves.toMatchObject({ customerId: 42 });
+      expect(importKey).not.toHaveBeenCalled();
+    } finally {
+      importKey.mockRestore();
+    }
+  });
+
   it('still verifies with options set on the object itself', async () => {
     const verifier = whilePolluted({ clockToleranceSeconds: 1e9 }, () =>
       createVerifier({
