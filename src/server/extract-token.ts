@@ -9,8 +9,8 @@ import { InvalidRequestError } from './errors.js';
  * ```
  */
 export type HeadersLike =
-  | Readonly<Record<string, string | readonly string[] | undefined>>
-  | { get(name: string): string | null };
+  | Readonly<Record<string, string | readonly string[] | null | undefined>>
+  | { get(name: string): string | null | undefined };
 
 /**
  * The parts of a request {@link extractToken} reads: a Node `IncomingMessage` (including a
