@@ -14,12 +14,13 @@ export const IIFE_GOAL_BYTES = 3072;
  * page goes, decided by the Navigation API where it exists, and one stopped or taken back at a
  * "Leave site?" prompt stays undone; a logout link inside a shadow root counts, and the script tag
  * ignores a clobbered `document.currentScript`; options come only from the caller's own
- * properties or the script tag's attributes, never from a polluted `Object.prototype`).
+ * properties or the script tag's attributes, never from a polluted `Object.prototype`; the first
+ * 401's body is released when its retry fails too).
  */
 export const SIZE_BUDGETS = {
   iife: 4544,
   esmFetchOnly: 384,
-  esmConfigureAndFetch: 4224,
+  esmConfigureAndFetch: 4288,
   esmEverything: 4416,
   server: 6080,
 };

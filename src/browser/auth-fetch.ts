@@ -51,10 +51,17 @@ export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter)
       return options.fetch(attempt);
     };
     let response = (await send()) as Response;
-    const retried = response.status == 401 && replayable && (await send(true));
+    // The first 401's body (and connection) is released unread once the retry answers, or fails.
+    const release = () => void response.body?.cancel();
+    const retried =
+      response.status == 401 &&
+      replayable &&
+      (await send(true).catch((error: unknown) => {
+        release();
+        throw error;
+      }));
     if (retried) {
-      // The first 401 is answered by the retry: release its body (and connection) unread.
-      void response.body?.cancel();
+      release();
       response = retried;
     }
     if (response.status == 401) throw new UnauthorizedError(response);

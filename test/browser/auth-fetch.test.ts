@@ -150,6 +150,28 @@ describe('client.fetch', () => {
     expect(cancelled).toBe(1);
   });
 
+  it('releases the first 401 body, unread, when the retry fails instead (a sign-out meanwhile)', async () => {
+    let cancelled = 0;
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        if (!(input instanceof Request)) return fetch(input, init);
+        // The shopper signs out before the retry asks for a fresh token: it gets a 404.
+        server.customerId = null;
+        const body = new ReadableStream({
+          cancel() {
+            cancelled++;
+          },
+        });
+        return new Response(body, { status: 401 });
+      },
+    });
+    const error = await auth.fetch('https://api.example.com/points').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(cancelled).toBe(1);
+  });
+
   it('never retries twice: a second 401 rejects with UnauthorizedError carrying the response', async () => {
     server.apiHandler = always401;
     const auth = newClient({ allowedOrigins: [server.origin] });
