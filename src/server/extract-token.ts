@@ -12,6 +12,13 @@ export type HeadersLike =
   | Readonly<Record<string, string | readonly string[] | null | undefined>>
   | { get(name: string): string | null | undefined };
 
+/** Whether `headers` are read through `get()` (fetch `Headers`, a `Map`), not as a record. @internal */
+export function readsThroughGet(
+  headers: HeadersLike,
+): headers is Extract<HeadersLike, { get: unknown }> {
+  return typeof headers.get === 'function';
+}
+
 /**
  * The parts of a request {@link extractToken} reads: a Node `IncomingMessage` (including a
  * WebSocket upgrade request), an Express `req`, a fetch `Request` (Workers, `Deno.serve`,
@@ -71,8 +78,8 @@ function authorizationValues(request: TokenRequestLike): string[] {
     // Adapters (serverless-http) and header-rewriting middleware leave rawHeaders empty or stale.
     if (values.length > 0) return values;
   }
-  if (typeof headers.get === 'function') {
-    const value = (headers as { get(name: string): string | null }).get('authorization');
+  if (readsThroughGet(headers)) {
+    const value = headers.get('authorization');
     // Headers joins a repeated header with ", ", so a Bearer after another scheme is a repeat.
     // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
     return value == null ? values : value.split(/,\s*(?=bearer\s)/i);
@@ -80,7 +87,7 @@ function authorizationValues(request: TokenRequestLike): string[] {
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() !== 'authorization' || value == null) continue;
     if (typeof value === 'string') values.push(value);
-    else values.push(...(value as readonly string[]));
+    else values.push(...value);
   }
   return values;
 }

@@ -1,5 +1,5 @@
 import type { VerifiedCustomer } from './claims.js';
-import { extractToken, type TokenRequestLike } from './extract-token.js';
+import { extractToken, readsThroughGet, type TokenRequestLike } from './extract-token.js';
 import { describeChallenge, validateRealm } from './http-challenge.js';
 import type { Verifier } from './verifier.js';
 import { knownOptions, readFlag } from './option-checks.js';
@@ -86,11 +86,9 @@ function isPreflight(req: CustomerRequest): boolean {
   if (req.method !== 'OPTIONS') return false;
   const { headers } = req;
   if (typeof headers !== 'object' || (headers as unknown) === null) return false;
-  if (typeof headers.get === 'function') {
+  if (readsThroughGet(headers)) {
     // `!= null`: a Map or another Headers look-alike answers undefined for a missing header.
-    return (
-      (headers as { get(name: string): string | null }).get('access-control-request-method') != null
-    );
+    return headers.get('access-control-request-method') != null;
   }
   return Object.keys(headers).some(
     (name) => name.toLowerCase() === 'access-control-request-method',
