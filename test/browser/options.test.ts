@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createCustomerAuth, type CustomerAuthOptions } from '../../src/browser/index.js';
 import { resolveOptions } from '../../src/browser/options.js';
 import { otherTab, setPageUrl, until } from './helpers/page.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 const valid = { appClientId: 'abc123', allowedOrigins: ['https://api.example.com'] };
 
@@ -121,17 +122,13 @@ describe('options', () => {
     expect(input.authScheme).toBeNull();
   });
 
-  it('takes no option from a polluted Object.prototype, and is not broken by one', () => {
-    const prototype = Object.prototype as Record<string, unknown>;
-    let resolved;
-    try {
-      prototype['storefrontUrl'] = 'https://evil.example';
-      prototype['authHeaderName'] = 'X-Evil';
-      prototype['polluted'] = true;
-      resolved = resolveOptions(valid);
-    } finally {
-      for (const name of ['storefrontUrl', 'authHeaderName', 'polluted']) delete prototype[name];
-    }
+  it('takes no option from a polluted Object.prototype, and is not broken by one', async () => {
+    const polluted = {
+      storefrontUrl: 'https://evil.example',
+      authHeaderName: 'X-Evil',
+      polluted: true,
+    };
+    const resolved = await whilePolluted(polluted, () => resolveOptions(valid));
     expect(resolved.storefrontUrl).toBeUndefined();
     expect(resolved.authHeaderName).toBe('Authorization');
   });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setPageUrl, settle } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 type Namespace = typeof import('../../src/browser/index.js');
 interface ScriptTagGlobals {
@@ -130,19 +131,19 @@ describe('the script-tag entry', () => {
   it('takes no setting from a polluted Object.prototype for an attribute the tag lacks', async () => {
     addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
     const evil = await startServer();
-    const prototype = Object.prototype as Record<string, unknown>;
     const polluted = { storefrontUrl: evil.origin, authHeaderName: 'X-Evil', polluted: 'x' };
     try {
-      Object.assign(prototype, polluted);
-      const namespace = (await import('../../src/browser/script-tag.js')).default;
-      for (const name of Object.keys(polluted)) delete prototype[name];
+      // Polluted while the tag configures the default client, as it does on import.
+      const namespace = await whilePolluted(
+        polluted,
+        async () => (await import('../../src/browser/script-tag.js')).default,
+      );
       const response = await namespace.bcAuthFetch(server.origin + '/points');
 
       expect(response.status).toBe(200);
       expect(evil.tokenRequests).toEqual([]);
       expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
     } finally {
-      for (const name of Object.keys(polluted)) delete prototype[name];
       await evil.close();
     }
   });

@@ -19,24 +19,15 @@ import {
   settle,
   testVerifier,
 } from './helpers/tokens.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 const VALID = mintToken();
 
-/** Runs `create` while Object.prototype carries `properties`, as an assignment would set them. */
-function whilePolluted<T>(properties: Record<string, unknown>, create: () => T): T {
-  const prototype = Object.prototype as Record<string, unknown>;
-  try {
-    for (const [name, value] of Object.entries(properties)) prototype[name] = value;
-    return create();
-  } finally {
-    for (const name of Object.keys(properties)) Reflect.deleteProperty(prototype, name);
-  }
-}
-
 describe('a polluted Object.prototype', () => {
   it('does not widen createVerifier’s clock tolerance or token lifetime', async () => {
-    const { verify } = whilePolluted({ clockToleranceSeconds: 1e9, maxLifetimeSeconds: 1e9 }, () =>
-      testVerifier(),
+    const { verify } = await whilePolluted(
+      { clockToleranceSeconds: 1e9, maxLifetimeSeconds: 1e9 },
+      () => testVerifier(),
     );
     const expired = mintToken({ claims: realClaims({ iat: NOW - 3600, exp: NOW - 2700 }) });
     const long = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 86_400 }) });
@@ -45,15 +36,11 @@ describe('a polluted Object.prototype', () => {
     await expect(verify(long)).rejects.toMatchObject({ code: 'CLAIM_INVALID', claim: 'exp' });
   });
 
-  it('does not stand in for a missing storeHashes (null would accept every store)', () => {
+  it('does not stand in for a missing storeHashes (null would accept every store)', async () => {
     const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } as VerifierOptions;
-    const created = (() => {
-      try {
-        return whilePolluted({ storeHashes: null }, () => createVerifier(options));
-      } catch (error) {
-        return error;
-      }
-    })();
+    const created = await whilePolluted({ storeHashes: null }, () => createVerifier(options)).catch(
+      (error: unknown) => error,
+    );
 
     expect(created).toBeInstanceOf(TypeError);
     expect(created).toMatchObject({ message: expect.stringMatching(/"storeHashes" is required/) });
@@ -61,12 +48,12 @@ describe('a polluted Object.prototype', () => {
 
   it('does not make requireCustomer, the authorizer or extractToken read the query token', async () => {
     const verifier = testVerifier();
-    const [middleware, authorizer] = whilePolluted({ allowQueryToken: true }, () => [
+    const [middleware, authorizer] = await whilePolluted({ allowQueryToken: true }, () => [
       requireCustomer(verifier),
       createApiGatewayAuthorizer(verifier),
     ]);
     const request = { url: `/points?token=${VALID}`, headers: {} };
-    const extracted = whilePolluted({ allowQueryToken: true }, () => extractToken(request));
+    const extracted = await whilePolluted({ allowQueryToken: true }, () => extractToken(request));
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
 
     expect(extracted).toBeUndefined();
@@ -82,7 +69,7 @@ describe('a polluted Object.prototype', () => {
   it('does not switch the verifier to WebCrypto through its internal forceWebCrypto', async () => {
     const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
     try {
-      const { verify } = whilePolluted({ forceWebCrypto: true }, () => testVerifier());
+      const { verify } = await whilePolluted({ forceWebCrypto: true }, () => testVerifier());
       await expect(verify(VALID)).resolves.toMatchObject({ customerId: 42 });
       expect(importKey).not.toHaveBeenCalled();
     } finally {
@@ -91,7 +78,7 @@ describe('a polluted Object.prototype', () => {
   });
 
   it('still verifies with options set on the object itself', async () => {
-    const verifier = whilePolluted({ clockToleranceSeconds: 1e9 }, () =>
+    const verifier = await whilePolluted({ clockToleranceSeconds: 1e9 }, () =>
       createVerifier({
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
