@@ -51,18 +51,18 @@ export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter)
       return options.fetch(attempt);
     };
     let response = (await send()) as Response;
-    // The first 401's body (and connection) is released unread once the retry answers, or fails.
-    const release = () => void response.body?.cancel();
-    const retried =
-      response.status == 401 &&
-      replayable &&
-      (await send(true).catch((error: unknown) => {
+    if (response.status == 401 && replayable) {
+      const first = response;
+      // The first 401's body (and connection) is released unread once the retry answers, or fails.
+      const release = () => void first.body?.cancel();
+      const retried = await send(true).catch((error: unknown) => {
         release();
         throw error;
-      }));
-    if (retried) {
-      release();
-      response = retried;
+      });
+      if (retried) {
+        release();
+        response = retried;
+      }
     }
     if (response.status == 401) throw new UnauthorizedError(response);
     return response;
