@@ -29,7 +29,8 @@ import { createTokenSource, type CustomerSummary, type ReceivedToken } from './t
  */
 export interface GetTokenOptions {
   /**
-   * Ignore the cached token and start a new request (which later callers share).
+   * Ignore the cached token and start a new request (which later callers share), or share a
+   * forced request already under way.
    * @default false
    * @example true
    */

@@ -3,7 +3,10 @@ import { isCustomerAuthError, TokenRequestError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { ReceivedToken } from './token-source.js';
 
-/** A token no older than `maxTokenAgeMs`; `force` starts a new request that later callers share. @internal */
+/**
+ * A token no older than `maxTokenAgeMs`; `force` starts a new request that later callers share,
+ * unless a forced one is already under way: then it shares that one. @internal
+ */
 export type CachedTokenGetter = (
   signal?: AbortSignal | null,
   force?: boolean,
@@ -44,6 +47,8 @@ export function createTokenCache(
   // Resolves to `undefined` when its answer is stale and no newer token is cached, or to `null` when
   // a listener dropped it: either way, ask again.
   let flight: Promise<ReceivedToken | null | undefined> | undefined;
+  // The last request a forced call started: concurrent forced calls (several 401s) share it.
+  let forced: typeof flight;
   // Callers waiting on `flight`; when the last one gives up, later callers start afresh.
   let waiting = 0;
 
@@ -54,7 +59,7 @@ export function createTokenCache(
     return ages.every((age) => age >= 0 && age < ttl);
   };
 
-  const start = () => {
+  const start = (force?: boolean) => {
     const startedIn = epoch;
     const number = ++started;
     // Whether this answer is applied: only the newest one of the current epoch is.
@@ -89,6 +94,7 @@ export function createTokenCache(
       },
     );
     waiting = 0;
+    if (force) forced = pending;
     return (flight = pending);
   };
 
@@ -96,7 +102,9 @@ export function createTokenCache(
     for (let dropped = 0; ;) {
       signal?.throwIfAborted();
       if (!force && cached && isFresh(cached)) return cached;
-      const joined = force || !flight ? start() : flight;
+      // A forced request in flight was started after the request of any token a caller holds:
+      // new enough for another forced call.
+      const joined = !flight || (force && flight != forced) ? start(force) : flight;
       waiting++;
       // A request started before the last identity event never serves its callers: ask again.
       const token = await raceAbort(joined, signal).catch((error: unknown) => {

@@ -128,6 +128,34 @@ describe('client.fetch', () => {
     expect(server.apiRequests.map((r) => r.body)).toEqual(['x', 'x']);
   });
 
+  it('retries concurrent 401s with one fresh token request between them', async () => {
+    const answers: ((status: number) => void)[] = [];
+    const sent: Request[] = [];
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: (input, init) => {
+        if (!(input instanceof Request)) return fetch(input, init);
+        sent.push(input);
+        if (sent.length > 3) return Promise.resolve(new Response('ok'));
+        return new Promise((resolve) => {
+          answers.push((status) => resolve(new Response(null, { status })));
+        });
+      },
+    });
+    await auth.getToken();
+    const calls = [1, 2, 3].map(() => auth.fetch('https://api.example.com/points'));
+    await vi.waitFor(() => expect(answers).toHaveLength(3));
+    // All three 401s land at once: each retry asks for a fresh token before any arrives.
+    for (const answer of answers) answer(401);
+    const responses = await Promise.all(calls);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(sent.map((request) => request.headers.get('authorization'))).toEqual([
+      ...Array<string>(3).fill('Bearer ' + server.issued[0]),
+      ...Array<string>(3).fill('Bearer ' + server.issued[1]),
+    ]);
+  });
+
   it('releases the first 401 body, unread, when the retry answers instead', async () => {
     let cancelled = 0;
     let calls = 0;

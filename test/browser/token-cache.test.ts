@@ -137,6 +137,21 @@ describe('token cache: single flight', () => {
     expect(server.tokenRequests).toHaveLength(2);
   });
 
+  it('a forced call shares a forced request already under way', async () => {
+    const auth = client();
+    await auth.getToken();
+    const release = server.holdTokens();
+    const first = auth.getToken({ force: true });
+    await until(() => server.tokenRequests.length == 2);
+    const second = auth.getToken({ force: true });
+    release();
+    expect(await second).toBe(await first);
+    expect(await first).toBe(server.issued[1]);
+    expect(server.tokenRequests).toHaveLength(2);
+    // Once it has answered, the next forced call asks again.
+    expect(await auth.getToken({ force: true })).toBe(server.issued[2]);
+  });
+
   it('rejects only the caller whose signal aborted, with its reason; the others share the request', async () => {
     const auth = client();
     const release = server.holdTokens();
