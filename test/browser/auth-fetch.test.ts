@@ -339,6 +339,8 @@ describe('client.fetch', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', response: { status: 401 } });
+    // Not retried, so its body is the caller's to read: nothing released it.
+    expect(await (error as UnauthorizedError).response.json()).toEqual({ error: 'unauthorized' });
     expect(server.apiRequests.map((r) => r.authorization)).toEqual(['Bearer ' + server.issued[0]]);
     expect(server.tokenRequests).toHaveLength(2);
     expect(changes).toHaveLength(1);

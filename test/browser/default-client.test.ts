@@ -23,6 +23,7 @@ describe('the default client', () => {
     await expect(bcAuthFetch(server.origin + '/points')).rejects.toMatchObject({
       name: 'CustomerAuthError',
       code: 'NOT_CONFIGURED',
+      message: 'bc-customer-auth: not configured: call configure() first',
     });
     await expect(bcAuthWebSocket('wss://api.example.com/x')).rejects.toMatchObject({
       code: 'NOT_CONFIGURED',
@@ -30,7 +31,9 @@ describe('the default client', () => {
     await expect(bcAuthEventSource('https://api.example.com/x')).rejects.toMatchObject({
       code: 'NOT_CONFIGURED',
     });
-    expect(() => getDefaultClient()).toThrow('bc-customer-auth: not configured');
+    expect(() => getDefaultClient()).toThrow(
+      'bc-customer-auth: not configured: call configure() first',
+    );
   });
 
   it('configure() sets it up for bcAuthFetch, and a second configure() replaces (and destroys) the first', async () => {

@@ -85,9 +85,19 @@ describe('errors', () => {
       new TokenRequestError(503),
       new UnauthorizedError(response),
       new CustomerAuthError('DESTROYED'),
+      new NotSignedInError(),
+      new InvalidTokenError('aud'),
     ];
     const seen: unknown[] = [];
     for (const error of errors) {
+      if (isCustomerAuthError(error, 'NOT_SIGNED_IN')) {
+        expectTypeOf(error).toEqualTypeOf<NotSignedInError>();
+        seen.push(error.name);
+      }
+      if (isCustomerAuthError(error, 'INVALID_TOKEN')) {
+        expectTypeOf(error).toEqualTypeOf<InvalidTokenError>();
+        seen.push(error.name);
+      }
       if (isCustomerAuthError(error, 'ORIGIN_NOT_ALLOWED')) {
         expectTypeOf(error).toEqualTypeOf<OriginNotAllowedError>();
         seen.push(error.origin);
@@ -100,7 +110,14 @@ describe('errors', () => {
       }
       if (isCustomerAuthError(error)) expectTypeOf(error).toExtend<CustomerAuthError>();
     }
-    expect(seen).toEqual(['https://evil.test', 503, response, 'DESTROYED']);
+    expect(seen).toEqual([
+      'https://evil.test',
+      503,
+      response,
+      'DESTROYED',
+      'NotSignedInError',
+      'InvalidTokenError',
+    ]);
   });
 
   it('the guard rejects look-alikes and works across copies of the package', async () => {

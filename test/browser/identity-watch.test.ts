@@ -84,6 +84,17 @@ describe('logout links and navigations', () => {
   it.each([
     ['an element with that id', () => document.getElementById('navigation')],
     [
+      'an element with that id, an EventTarget as in a browser',
+      () => {
+        // happy-dom's global EventTarget is a subclass its elements do not extend; a browser's
+        // elements are EventTargets, so only the Node check can tell them from the API.
+        vi.stubGlobal('EventTarget', Object.getPrototypeOf(Node));
+        const element = document.getElementById('navigation');
+        expect(element).toBeInstanceOf(EventTarget);
+        return element;
+      },
+    ],
+    [
       'a collection, when two elements have that name',
       () => document.getElementsByName('navigation'),
     ],

@@ -148,6 +148,27 @@ describe('the script-tag entry', () => {
     }
   });
 
+  it('takes no allowlist from a polluted Object.prototype when the tag has no data-allowed-origins', async () => {
+    addScript({ 'data-app-client-id': CLIENT_ID });
+    const evil = await startServer();
+    try {
+      const namespace = await whilePolluted(
+        { allowedOrigins: evil.origin },
+        async () => (await import('../../src/browser/script-tag.js')).default,
+      );
+      const refused = await namespace
+        .bcAuthFetch(evil.origin + '/collect')
+        .catch((e: unknown) => e);
+
+      expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
+      expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED', origin: evil.origin });
+      expect(evil.apiRequests).toEqual([]);
+      expect(server.tokenRequests).toEqual([]);
+    } finally {
+      await evil.close();
+    }
+  });
+
   it.each([
     ['without data-customer-id, announces nothing', {}, []],
     ['with an empty data-customer-id, announces a guest', { 'data-customer-id': '' }, ['c']],

@@ -152,6 +152,21 @@ describe('token cache: single flight', () => {
     expect(await auth.getToken({ force: true })).toBe(server.issued[2]);
   });
 
+  it('a forced call never shares a plain request under way, also after an earlier forced call', async () => {
+    const auth = client();
+    await auth.getToken({ force: true });
+    clock.advance(5000);
+    const release = server.holdTokens();
+    const plain = auth.getToken();
+    await until(() => server.tokenRequests.length == 2);
+    const forced = auth.getToken({ force: true });
+    await until(() => server.tokenRequests.length == 3);
+    release();
+    expect(await forced).toBe(server.issued[2]);
+    await plain;
+    expect(server.tokenRequests).toHaveLength(3);
+  });
+
   it('rejects only the caller whose signal aborted, with its reason; the others share the request', async () => {
     const auth = client();
     const release = server.holdTokens();

@@ -43,6 +43,31 @@ describe('extractToken', () => {
     expectInvalidRequest(() => extractToken(request));
   });
 
+  it.each([
+    [
+      'commas inside another scheme (Digest)',
+      ['Digest username="shopper", realm="api", nonce="n"'],
+    ],
+    [
+      'a scheme that only starts with Bearer after another',
+      ['Basic dXNlcjpwdw==', `Bearerx ${TOKEN}`],
+    ],
+  ])(
+    'reads a fetch Request whose Authorization has %s as no token, never as a repeat',
+    (_name, values) => {
+      const headers = values.map((value): [string, string] => ['Authorization', value]);
+      const request = new Request('https://api.example.com/points?token=' + TOKEN, { headers });
+      expect(extractToken(request)).toBeUndefined();
+      // Another scheme in the header: the query token is the request's one token.
+      expect(extractToken(request, { allowQueryToken: true })).toBe(TOKEN);
+    },
+  );
+
+  it('reads a header named "get" as a header: only a get() function makes headers Headers-like', () => {
+    const headers = { get: 'x', authorization: `Bearer ${TOKEN}` };
+    expect(extractToken({ headers })).toBe(TOKEN);
+  });
+
   it('reads fetch Headers objects', () => {
     expect(extractToken({ headers: new Headers({ Authorization: `Bearer ${TOKEN}` }) })).toBe(
       TOKEN,

@@ -6,9 +6,10 @@ import {
   createVerifier,
   extractToken,
   requireCustomer,
+  TokenClaimError,
   type VerifierOptions,
 } from '../../src/server/index.js';
-import { restRequestEvent } from './fixtures/api-gateway-events.js';
+import { httpApiEvent, restRequestEvent } from './fixtures/api-gateway-events.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -44,6 +45,72 @@ describe('a polluted Object.prototype', () => {
 
     expect(created).toBeInstanceOf(TypeError);
     expect(created).toMatchObject({ message: expect.stringMatching(/"storeHashes" is required/) });
+  });
+
+  it.each(['clientId', 'clientSecret'])('does not stand in for a missing %s', async (name) => {
+    const options: Record<string, unknown> = {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      storeHashes: [STORE_HASH],
+    };
+    delete options[name];
+    const created = await whilePolluted({ [name]: 'polluted-value' }, () =>
+      createVerifier(options as unknown as VerifierOptions),
+    ).catch((error: unknown) => error);
+
+    expect(created).toBeInstanceOf(TypeError);
+    expect(created).toMatchObject({
+      message: `bc-customer-auth: createVerifier option "${name}" must be a non-empty string without surrounding whitespace`,
+    });
+  });
+
+  it('does not narrow createVerifier’s accepted tokens through minRemainingSeconds', async () => {
+    // 840 s left: refused if 860 s had to remain, yet 860 + 30 s of tolerance fits in 900 s.
+    const { verify } = await whilePolluted({ minRemainingSeconds: 860 }, () => testVerifier());
+
+    await expect(verify(VALID)).resolves.toMatchObject({ customerId: 42 });
+  });
+
+  it.each([
+    ['a number, as from JSON', NOW * 1000],
+    ['a function', () => NOW * 1000],
+  ])('does not set createVerifier’s clock through now (%s)', async (_kind, now) => {
+    const verifier = await whilePolluted({ now }, () =>
+      createVerifier({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        storeHashes: [STORE_HASH],
+      }),
+    );
+    // The real clock is years past NOW, when VALID was issued: only a polluted clock accepts it.
+    const refused = await verifier.verify(VALID).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(TokenClaimError);
+    expect(refused).toMatchObject({ code: 'EXPIRED', claim: 'exp' });
+  });
+
+  it('does not change the realm requireCustomer names in its challenge', async () => {
+    const middleware = await whilePolluted({ realm: 'polluted' }, () =>
+      requireCustomer(testVerifier()),
+    );
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+
+    await middleware({ method: 'GET', url: '/points', headers: {} }, res);
+    expect(res.statusCode).toBe(401);
+    expect(res.setHeader).toHaveBeenCalledWith('WWW-Authenticate', 'Bearer realm="api"');
+  });
+
+  it('does not switch the authorizer to simple responses: an HTTP API still gets an IAM policy', async () => {
+    const authorizer = await whilePolluted({ simpleResponses: true }, () =>
+      createApiGatewayAuthorizer(testVerifier()),
+    );
+    const answer = await authorizer(httpApiEvent({ authorization: `Bearer ${VALID}` }));
+
+    expect(answer).toMatchObject({
+      principalId: `${STORE_HASH}/42`,
+      policyDocument: { Statement: [{ Effect: 'Allow' }] },
+    });
+    expect(answer).not.toHaveProperty('isAuthorized');
   });
 
   it('does not make requireCustomer, the authorizer or extractToken read the query token', async () => {

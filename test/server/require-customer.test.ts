@@ -190,6 +190,21 @@ describe('requireCustomer without next, on its own', () => {
     expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
   });
 
+  it.each([
+    ['fetch Headers', new Headers({ 'Access-Control-Request-Method': 'GET' })],
+    ['a Map', new Map([['access-control-request-method', 'GET']])],
+  ])(
+    'answers a preflight whose headers are read through get() (%s) 204, without authenticating',
+    async (_kind, headers) => {
+      const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+      const auth = requireCustomer(testVerifier());
+      await expect(auth({ method: 'OPTIONS', headers }, res)).resolves.toBeUndefined();
+      expect(res.statusCode).toBe(204);
+      expect(res.setHeader).not.toHaveBeenCalled();
+      expect(res.end).toHaveBeenCalledWith('');
+    },
+  );
+
   it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
     const auth = requireCustomer(testVerifier());
