@@ -5,7 +5,6 @@ import {
   leavePage,
   newClient,
   setPageUrl,
-  settle,
   until,
   type FakeClock,
 } from './helpers/page.js';
@@ -436,8 +435,17 @@ describe('token cache: a call whose answers keep being disowned', () => {
 describe('token cache: identity events from elsewhere during a slow first request', () => {
   it('are not counted against the call: five other tabs loading pages do not make it fail', async () => {
     const answers: ((jwt: string) => void)[] = [];
+    // Counts the notices the client's own channel received: its listener runs in the same dispatch.
+    let heard = 0;
+    class CountingChannel extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        this.addEventListener('message', () => (heard += 1));
+      }
+    }
     const auth = newClient({
       allowedOrigins: [],
+      BroadcastChannel: CountingChannel,
       getToken: () => new Promise<string>((resolve) => answers.push(resolve)),
     });
     const otherTabs = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
@@ -447,7 +455,8 @@ describe('token cache: identity events from elsewhere during a slow first reques
       for (let tabs = 1; tabs <= 5; tabs++) {
         await until(() => answers.length == tabs);
         otherTabs.postMessage('c1');
-        await settle(10);
+        // The answer comes once the client has the notice, however late a loaded machine delivers it.
+        await until(() => heard == tabs);
         answers[tabs - 1]?.(makeJwt(1));
       }
       await until(() => answers.length == 6);

@@ -154,12 +154,13 @@ describeInChromium('scenario 7: back/forward cache', () => {
     await expect
       .poll(() => apiRequestsAfter(demo, seq).map((entry) => entry.url))
       .toContain('/points?by=fetch');
-    await page.waitForTimeout(500);
-    const sdkCall = apiRequestsAfter(demo, seq).find(
-      (entry) => entry.method === 'GET' && entry.url === '/points?by=sdk',
-    );
+    const sdkCall = () =>
+      apiRequestsAfter(demo, seq).find(
+        (entry) => entry.method === 'GET' && entry.url === '/points?by=sdk',
+      );
     // The SDK's own pagehide listener (capture, registered first) must not drop the cached token
     // before this handler runs: a token request started now would die with the page.
-    expect(bearerCustomerId(sdkCall?.authorization)).toBe(1);
+    await expect.poll(sdkCall).toBeDefined();
+    expect(bearerCustomerId(sdkCall()?.authorization)).toBe(1);
   });
 });

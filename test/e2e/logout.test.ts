@@ -34,12 +34,19 @@ async function storeTab({ demo, context }: Store): Promise<Page> {
   return page;
 }
 
-/** A slow storefront: the logout answers a second late (not at all if the page stops it). */
-async function slowLogout(page: Page): Promise<void> {
+/**
+ * A slow storefront: the logout is answered only once the page has logged `acted` (what the test
+ * has it do while the logout loads), and not at all if the page stopped it meanwhile.
+ */
+async function holdLogoutUntilPageActs(page: Page): Promise<void> {
+  const acted = page.waitForEvent('console', {
+    predicate: (message) => message.text() === 'acted',
+    timeout: 0,
+  });
   await page.route(
     (url) => url.searchParams.get('action') === 'logout',
     async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await acted;
       await route.continue().catch(() => undefined);
     },
   );
@@ -168,17 +175,19 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     const { demo } = store;
     const { page: tabA, socket: socketA } = await signedInTab(store);
     const tabB = await storeTab(store);
-    await slowLogout(tabB);
+    await holdLogoutUntilPageActs(tabB);
     await tabB.evaluate(() => {
       document.getElementById('logout-link')?.addEventListener('click', () => {
         setTimeout(() => {
           window.stop(); // the Stop button, or Esc
+          console.log('acted');
         }, 300);
       });
     });
     const eventsA = (await loggedEvents(tabA)).length;
+    const stopped = tabB.waitForEvent('requestfailed', (request) => request.isNavigationRequest());
     await tabB.click('#logout-link', { noWaitAfter: true });
-    await tabB.waitForTimeout(1500);
+    await stopped;
 
     expect(tabB.url()).toBe(demo.storefront.url);
     expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
@@ -206,11 +215,12 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
           setTimeout(() => {
             if (act == 'toggle') toggle.click();
             else history.replaceState(null, '', location.href);
+            console.log('acted');
           }, 300);
         });
       }, act);
       // The logout is still loading when the toggle or the script acts.
-      await slowLogout(tabB);
+      await holdLogoutUntilPageActs(tabB);
       await tabB.click('#logout-link', { noWaitAfter: true });
       await tabB.waitForSelector('body[data-customer-id=""]');
 

@@ -113,11 +113,21 @@ describeInChromium('two copies of the SDK on one page', () => {
         const events: string[] = [];
         esm.on('invalidate', ({ reason }) => events.push(`esm ${reason}`));
         tag.on('invalidate', ({ reason }) => events.push(`tag ${reason}`));
-        const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+        // Each notice reaches the other copy as a task of its own: wait for it, not for a time.
+        const heard = (count: number) =>
+          new Promise<void>((resolve, reject) => {
+            const deadline = Date.now() + 5000;
+            const check = () => {
+              if (events.length >= count) resolve();
+              else if (Date.now() > deadline) reject(new Error(`heard only ${events.join(', ')}`));
+              else setTimeout(check, 5);
+            };
+            check();
+          });
         esm.invalidate();
-        await settle();
+        await heard(2);
         tag.invalidate();
-        await settle();
+        await heard(4);
         const guards = await esm
           .fetch(`${other}/x`)
           .catch((error: unknown) => [

@@ -124,6 +124,14 @@ export function restorePage(): void {
 /** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
 export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Resolves after `count` tasks queued one from the other, so after whatever was queued as many
+ * tasks deep before the call: an order, not a time, that holds however late the timers fire.
+ */
+export async function afterTasks(count: number): Promise<void> {
+  for (let task = 0; task < count; task++) await new Promise((resolve) => setTimeout(resolve));
+}
+
 /** Resolves once `condition()` holds (polling), or rejects after `timeoutMs`. */
 export async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
