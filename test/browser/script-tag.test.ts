@@ -15,6 +15,15 @@ interface ScriptTagGlobals {
 
 let server: TestServer;
 const globals = window as unknown as ScriptTagGlobals;
+const ownCurrentScript = Object.getOwnPropertyDescriptor(Document.prototype, 'currentScript');
+
+/** Makes `script` the running script, as the browser's own `currentScript` getter reports it. */
+function runFrom(script: HTMLScriptElement): void {
+  Object.defineProperty(Document.prototype, 'currentScript', {
+    get: () => script,
+    configurable: true,
+  });
+}
 
 beforeEach(async () => {
   server = await startServer();
@@ -31,6 +40,9 @@ afterEach(async () => {
   delete globals.bcAuthFetch;
   document.head.innerHTML = '';
   Reflect.deleteProperty(document, 'currentScript');
+  if (ownCurrentScript)
+    Object.defineProperty(Document.prototype, 'currentScript', ownCurrentScript);
+  else Reflect.deleteProperty(Document.prototype, 'currentScript');
   await server.close();
 });
 
@@ -100,7 +112,7 @@ describe('the script-tag entry', () => {
   it('prefers document.currentScript, and leaves configuration to the page without data-app-client-id', async () => {
     addScript({ 'data-app-client-id': 'other-app', 'data-allowed-origins': '' });
     const current = addScript({});
-    Object.defineProperty(document, 'currentScript', { value: current, configurable: true });
+    runFrom(current);
     const namespace = (await import('../../src/browser/script-tag.js')).default;
     expect(() => namespace.getDefaultClient()).toThrow('not configured');
   });
@@ -114,6 +126,34 @@ describe('the script-tag entry', () => {
     clobber.dataset['allowedOrigins'] = evil.origin;
     Object.defineProperty(document, 'currentScript', { value: clobber, configurable: true });
     try {
+      const namespace = (await import('../../src/browser/script-tag.js')).default;
+      const refused = await namespace
+        .bcAuthFetch(evil.origin + '/collect')
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
+      expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+      expect(evil.apiRequests).toEqual([]);
+      await namespace.bcAuthFetch(server.origin + '/points');
+      expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+    } finally {
+      await evil.close();
+    }
+  });
+
+  it('reads the running tag through a clobbered currentScript, not a script element placed before it', async () => {
+    const evil = await startServer();
+    // Markup before the tag: a script element a nonce-based CSP never runs, and an image that
+    // shadows document.currentScript so that a lookup by selector would find that element.
+    const planted = addScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': evil.origin,
+    });
+    const clobber = document.createElement('img');
+    clobber.setAttribute('name', 'currentScript');
+    Object.defineProperty(document, 'currentScript', { value: clobber, configurable: true });
+    runFrom(addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin }));
+    try {
+      expect(document.querySelector('script[data-app-client-id]')).toBe(planted);
       const namespace = (await import('../../src/browser/script-tag.js')).default;
       const refused = await namespace
         .bcAuthFetch(evil.origin + '/collect')
@@ -213,7 +253,7 @@ describe('the built IIFE', () => {
       'data-allowed-origins': server.origin,
       'data-customer-id': '1',
     });
-    Object.defineProperty(document, 'currentScript', { value: current, configurable: true });
+    runFrom(current);
     const code = readFileSync('dist/bc-customer-auth.iife.js', 'utf8');
     // Indirect eval runs the file at global scope, as a <script> element would.
     (0, eval)(code);

@@ -17,19 +17,26 @@ describeInChromium('markup that clobbers document.currentScript', () => {
 
   it('does not configure the SDK: the allowlist stays the script tag’s', async () => {
     const { page } = await openWatchedPage(store.context);
-    // Scriptless markup (a review, a product description) placed before the script tag:
-    // `<img name="currentScript" data-app-client-id="…" data-allowed-origins="… other">`.
+    // Markup (a review, a product description) placed before the script tag: an image that
+    // shadows document.currentScript, and a script element that never runs (empty here; under a
+    // nonce-based CSP, any script without the nonce) carrying its own allowed origins:
+    // `<img name="currentScript" data-…><script data-app-client-id="…" data-allowed-origins="… other">`.
     await page.addInitScript((otherOrigin) => {
       new MutationObserver((records) => {
         for (const record of records) {
           for (const node of record.addedNodes) {
             if (!(node instanceof HTMLScriptElement) || !node.dataset['appClientId']) continue;
+            if (node.dataset['planted']) continue;
+            const allowed = `${node.dataset['allowedOrigins'] ?? ''} ${otherOrigin}`;
             const image = document.createElement('img');
             image.setAttribute('name', 'currentScript');
             image.dataset['appClientId'] = node.dataset['appClientId'];
-            image.dataset['allowedOrigins'] =
-              `${node.dataset['allowedOrigins'] ?? ''} ${otherOrigin}`;
-            node.before(image);
+            image.dataset['allowedOrigins'] = allowed;
+            const planted = document.createElement('script');
+            planted.dataset['planted'] = 'yes';
+            planted.dataset['appClientId'] = node.dataset['appClientId'];
+            planted.dataset['allowedOrigins'] = allowed;
+            node.before(image, planted);
           }
         }
       }).observe(document, { childList: true, subtree: true });
@@ -40,6 +47,11 @@ describeInChromium('markup that clobbers document.currentScript', () => {
     expect(await page.evaluate(() => String(document.currentScript))).toBe(
       '[object HTMLImageElement]',
     );
+    expect(
+      await page.evaluate(
+        () => document.querySelector<HTMLElement>('script[data-app-client-id]')?.dataset['planted'],
+      ),
+    ).toBe('yes');
 
     const outcome = await callInPage(page, `${other.origin}/collect`);
 
