@@ -82,7 +82,7 @@ function authorizationValues(request: TokenRequestLike): string[] {
     const value = headers.get('authorization');
     // Headers joins a repeated header with ", ", so a Bearer after another scheme is a repeat.
     // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
-    return value == null ? values : value.split(/,\s*(?=bearer\s)/i);
+    return value == null ? values : value.split(/,\s*(?=bearer(?:\s|$))/i);
   }
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() !== 'authorization' || value == null) continue;

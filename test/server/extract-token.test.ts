@@ -33,15 +33,24 @@ describe('extractToken', () => {
     expect(extractToken({ headers: { Authorization: `Bearer ${TOKEN}` } })).toBe(TOKEN);
   });
 
-  it('refuses a fetch Request whose repeated Authorization starts with another scheme', () => {
-    const request = new Request('https://api.example.com/points', {
-      headers: [
-        ['Authorization', 'Basic dXNlcjpwdw=='],
-        ['Authorization', `Bearer ${TOKEN}`],
-      ],
-    });
-    expectInvalidRequest(() => extractToken(request));
-  });
+  it.each([
+    ['a token', `Bearer ${TOKEN}`],
+    ['no credentials', 'Bearer'],
+  ])(
+    'refuses a fetch Request whose repeated Authorization starts with another scheme (Bearer with %s)',
+    (_name, bearer) => {
+      const request = new Request('https://api.example.com/points', {
+        headers: [
+          ['Authorization', 'Basic dXNlcjpwdw=='],
+          ['Authorization', bearer],
+        ],
+      });
+      expectInvalidRequest(() => extractToken(request));
+      // As when the same two values come as an array.
+      const headers = { authorization: ['Basic dXNlcjpwdw==', bearer] };
+      expectInvalidRequest(() => extractToken({ headers }));
+    },
+  );
 
   it.each([
     [
