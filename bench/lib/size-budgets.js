@@ -15,10 +15,12 @@ export const IIFE_GOAL_BYTES = 3072;
  * "Leave site?" prompt stays undone; a logout link inside a shadow root counts, and the script tag
  * ignores a clobbered `document.currentScript`; options come only from the caller's own
  * properties or the script tag's attributes, never from a polluted `Object.prototype`; the first
- * 401's body is released when its retry fails too).
+ * 401's body is released when its retry fails too; a logout link is found without calling a
+ * method of the clicked element, which a form control named `closest` can shadow, and listener
+ * options have no prototype, where a polluted `once` let each listener hear one event only).
  */
 export const SIZE_BUDGETS = {
-  iife: 4544,
+  iife: 4608,
   esmFetchOnly: 384,
   esmConfigureAndFetch: 4288,
   esmEverything: 4416,

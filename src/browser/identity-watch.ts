@@ -99,9 +99,12 @@ function watchPage(
     });
   });
   listen(document, 'click', signal, (event: MouseEvent) => {
-    // From the composed path: a link in a shadow root (a web-component header) is retargeted to
-    // its host by the time the click reaches the document.
-    const href = (event.composedPath()[0] as Partial<Element>).closest?.('a')?.href;
+    // The link from the composed path: one in a shadow root (a web-component header) is retargeted
+    // to its host by the time the click reaches the document. Found without calling a method on the
+    // clicked element: a form's control named `closest` (page markup) shadows the form's own.
+    const href = event
+      .composedPath()
+      .find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement)?.href;
     if (!navigation) {
       if (href) pendingLogout = isLogout(href) ? event : undefined;
     } else if (isLogout(href)) {

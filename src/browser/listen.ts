@@ -9,11 +9,14 @@ export function listen(
   signal: AbortSignal | undefined,
   listener: (event: never) => void,
 ): () => void {
-  // An undefined `signal` is the same as none.
+  // An undefined `signal` is the same as none. No prototype: the browser reads `once` and `passive`
+  // through it, and a polluted Object.prototype (`once: true`) would let each listener hear one
+  // event only (a tab notice, a logout click) and then miss every identity event after it.
   target?.addEventListener(
     type,
     listener as EventListener,
     {
+      __proto__: null,
       capture: true,
       signal,
     } as AddEventListenerOptions,

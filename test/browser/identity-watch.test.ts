@@ -240,6 +240,20 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
+  it('where the Navigation API exists, counts a logout link whose clicked element shadows its own methods', async () => {
+    // Markup inside the link: a form whose control named `closest` shadows the form's own method
+    // (browsers resolve a form's named controls before its prototype's members; set by hand here).
+    document.body.innerHTML =
+      '<a href="/login.php?action=logout"><form id="in"><input name="closest"></form></a>';
+    const form = document.getElementById('in')!;
+    Object.defineProperty(form, 'closest', { value: form.firstElementChild });
+    fakeNavigation();
+    const { seen } = await signedInTab();
+    form.click();
+    await afterTasks(2);
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+
   it('where the Navigation API exists, another link opened in a new tab signs nobody out', async () => {
     document.body.innerHTML = '<a id="account" href="/account.php">Account</a>';
     fakeNavigation();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listen } from '../../src/browser/listen.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 describe('listen', () => {
   it('listens in the capture phase until the returned function is called', () => {
@@ -32,5 +33,16 @@ describe('listen', () => {
     expect(() => {
       listen(undefined, 'navigate', undefined, () => undefined)();
     }).not.toThrow();
+  });
+
+  it('keeps hearing every event under a polluted Object.prototype.once', async () => {
+    const target = new EventTarget();
+    let calls = 0;
+    await whilePolluted({ once: true }, () => {
+      listen(target, 'ping', undefined, () => calls++);
+      target.dispatchEvent(new Event('ping'));
+      target.dispatchEvent(new Event('ping'));
+    });
+    expect(calls).toBe(2);
   });
 });
