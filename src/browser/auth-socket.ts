@@ -118,8 +118,12 @@ export function createSocketOpener(
     }
     wire.searchParams.set(options.tokenQueryParam, token);
     const opened = new Transport(wire.href, init as never);
-    // What the page (and its error reporting) reads back is the URL without the token.
-    Object.defineProperty(opened, 'url', { value: url.href });
+    // What the page (and its error reporting) reads back is the URL without the token. No
+    // prototype: an inherited `get` (a polluted Object.prototype) would make this throw.
+    Object.defineProperty(opened, 'url', {
+      __proto__: null,
+      value: url.href,
+    } as PropertyDescriptor);
     for (const item of open) if (item.readyState > 1) open.delete(item);
     open.add(opened);
     return opened;

@@ -61,7 +61,8 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   }
   let claims: CurrentCustomerClaims | null;
   try {
-    claims = jwtDecode<CurrentCustomerClaims | null>(jwt as string);
+    // `header` said outright: jwt-decode would read a polluted Object.prototype's otherwise.
+    claims = jwtDecode<CurrentCustomerClaims | null>(jwt as string, { header: false });
   } catch (error) {
     throw new InvalidTokenError('not a JWT', error);
   }

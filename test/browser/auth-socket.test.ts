@@ -10,6 +10,7 @@ import {
 import { leavePage, newClient, restorePage, settle, until } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 import { CLIENT_ID } from './helpers/tokens.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 const env = useStorefrontAndSockets();
 
@@ -87,6 +88,21 @@ describe('client.webSocket', () => {
       expect(created).toHaveLength(0);
       expect(env.server.tokenRequests).toHaveLength(0);
     }
+  });
+
+  it('hands back and tracks the socket under a polluted Object.prototype.get', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    await auth.getToken();
+    const connection = env.sockets.nextConnection();
+    // A descriptor inheriting `get` beside its own `value` would make hiding the URL throw, after
+    // the socket was opened: it would then be neither returned nor closed on logout.
+    const socket = await whilePolluted({ get: 'x' }, () => auth.webSocket(wsOrigin() + '/live'));
+    expect(socket.url).toBe(wsOrigin() + '/live');
+    await opened(socket);
+    document.querySelector('a')?.click();
+    leavePage();
+    expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
   });
 
   it(`closes with ${CLOSE_CODE_LOGOUT} "logout" when the shopper signs out`, async () => {

@@ -9,6 +9,7 @@ import { parseToken } from '../../src/browser/token-source.js';
 import { newClient, setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
+import { whilePolluted } from '../support/polluted-prototype.js';
 
 let server: TestServer;
 
@@ -183,6 +184,13 @@ describe('parseToken', () => {
       expect((error as Error).message).not.toContain(jwt.split('.')[1]);
     },
   );
+
+  it('decodes the payload, not the header, under a polluted Object.prototype.header', async () => {
+    const [, customer] = await whilePolluted({ header: true }, () =>
+      parseToken(makeJwt(1), CLIENT_ID),
+    );
+    expect(customer.id).toBe(1);
+  });
 
   it('reads the lifetime from exp − iat', () => {
     const [, , lifetimeMs] = parseToken(makeJwt(1, { iat: 100, exp: 1000 }), CLIENT_ID);
