@@ -129,14 +129,15 @@ function namedValues(single: StringMap, multi: StringListMap, name: string): str
   return values;
 }
 
-function exactValues(single: StringMap, multi: StringListMap, name: string): string[] {
-  const value = (multi ?? single)?.[name];
-  if (value === undefined || value === null) return [];
-  return typeof value === 'string' ? [value] : [...value];
+/** Own properties only, so a polluted Object.prototype cannot supply a header, a query or a type. */
+function own<T extends object>(value: T | null | undefined): Partial<T> {
+  return { __proto__: null, ...value } as unknown as Partial<T>;
 }
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null;
+function exactValues(single: StringMap, multi: StringListMap, name: string): string[] {
+  const value = own(multi ?? single)[name];
+  if (value === undefined || value === null) return [];
+  return typeof value === 'string' ? [value] : [...value];
 }
 
 function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): AuthorizerInput {
@@ -150,8 +151,7 @@ function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): 
 }
 
 function readRequest(event: RestRequestAuthorizerEvent, allowQueryToken: boolean): AuthorizerInput {
-  const context = event.requestContext;
-  const isConnect = isRecord(context) && context['eventType'] === 'CONNECT';
+  const isConnect = own(event.requestContext as { eventType?: unknown }).eventType === 'CONNECT';
   const headers = namedValues(event.headers, event.multiValueHeaders, 'authorization');
   const query = exactValues(
     event.queryStringParameters,
@@ -170,10 +170,11 @@ function readRequest(event: RestRequestAuthorizerEvent, allowQueryToken: boolean
  * @throws InvalidRequestError when the token is sent ambiguously.
  */
 export function readAuthorizerInput(
-  event: unknown,
+  input: unknown,
   allowQueryToken: boolean,
 ): AuthorizerInput | undefined {
-  if (!isRecord(event)) return undefined;
+  // A non-object spreads to no `type`, so it is not recognised either.
+  const event = own(input as Readonly<Record<string, unknown>>);
   if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string') {
     const { methodArn, authorizationToken } = event as unknown as RestTokenAuthorizerEvent;
     if (typeof methodArn !== 'string') return undefined;

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { readOwn } from './json-segment.js';
 
 /**
  * Headers as Node, Express and plain objects carry them, or a fetch `Headers` object.
@@ -65,7 +66,9 @@ export interface ExtractTokenOptions {
 const WHITESPACE_OR_COMMA = /[\s,]/;
 
 function authorizationValues(request: TokenRequestLike): string[] {
-  const { rawHeaders, headers } = request;
+  const { headers } = request;
+  // Own property only (Node sets it so), never a polluted Object.prototype's.
+  const rawHeaders = readOwn(request, 'rawHeaders');
   const values: string[] = [];
   if (Array.isArray(rawHeaders)) {
     const raw = rawHeaders as readonly unknown[];
@@ -93,9 +96,11 @@ function authorizationValues(request: TokenRequestLike): string[] {
 }
 
 function queryTokenValues(request: TokenRequestLike): string[] {
-  const url = request.originalUrl ?? request.url ?? '';
+  // Own `originalUrl` only (Express sets it so). A fetch Request's `url` is a getter on its
+  // prototype, so `url` is read as is, but never as a polluted Object.prototype's.
+  const url = readOwn(request, 'originalUrl') ?? request.url ?? '';
   const start = url.indexOf('?');
-  if (start === -1) return [];
+  if (start === -1 || url === (Object.prototype as TokenRequestLike).url) return [];
   const end = url.indexOf('#', start);
   return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)).getAll('token');
 }

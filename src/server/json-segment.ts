@@ -12,8 +12,14 @@ function malformed(label: string, detail: string, cause?: unknown): TokenVerific
   return new TokenVerificationError('MALFORMED', reason, cause === undefined ? {} : { cause });
 }
 
-/** Reads an own property only, so a polluted `Object.prototype` can never supply a claim. */
-export function readOwn(object: JsonObject, key: string): unknown {
+/**
+ * Reads an own property only, so a polluted `Object.prototype` can never supply it (a claim, a
+ * request's raw headers or URL).
+ */
+export function readOwn<T extends object, K extends keyof T & string>(
+  object: T,
+  key: K,
+): T[K] | undefined {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 

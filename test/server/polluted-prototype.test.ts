@@ -9,7 +9,11 @@ import {
   TokenClaimError,
   type VerifierOptions,
 } from '../../src/server/index.js';
-import { httpApiEvent, restRequestEvent } from './fixtures/api-gateway-events.js';
+import {
+  httpApiEvent,
+  restRequestEvent,
+  webSocketConnectEvent,
+} from './fixtures/api-gateway-events.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -155,5 +159,66 @@ describe('a polluted Object.prototype', () => {
     );
 
     await expect(verifier.verify(VALID)).resolves.toMatchObject({ customerId: 42 });
+  });
+});
+
+describe('a polluted Object.prototype, read as part of a request or an event', () => {
+  // The attacker's own token, planted where a request that carries none would inherit it.
+  const ATTACKER = mintToken({
+    claims: realClaims({ customer: { id: 666, email: 'evil@example.com', group_id: 0 } }),
+  });
+
+  it('does not give a $connect event without a token the polluted "token"', async () => {
+    const authorizer = createApiGatewayAuthorizer(testVerifier());
+    const event = webSocketConnectEvent({ lang: ['en'] });
+    const refused = await whilePolluted({ token: ATTACKER }, () => settle(authorizer(event)));
+
+    expect(refused.error).toMatchObject({ message: 'Unauthorized' });
+    expect(refused.error).not.toHaveProperty('cause');
+  });
+
+  it('does not let a polluted event field supply the query or mark a REST event as $connect', async () => {
+    const queried = createApiGatewayAuthorizer(testVerifier(), { allowQueryToken: true });
+    const noQuery = httpApiEvent({}) as unknown as Record<string, unknown>;
+    delete noQuery['rawQueryString'];
+    const plain = createApiGatewayAuthorizer(testVerifier());
+    const [fromArray, fromRaw, asConnect] = await whilePolluted(
+      { token: [ATTACKER], rawQueryString: `token=${ATTACKER}`, eventType: 'CONNECT' },
+      () =>
+        Promise.all([
+          settle(queried(restRequestEvent({}, { lang: ['en'] }))),
+          settle(queried(noQuery as never)),
+          settle(plain(restRequestEvent({}, { token: [VALID] }))),
+        ]),
+    );
+
+    for (const refused of [fromArray, fromRaw, asConnect]) {
+      expect(refused.error).toMatchObject({ message: 'Unauthorized' });
+    }
+  });
+
+  it('does not let extractToken read a polluted originalUrl or url', async () => {
+    const request = { headers: {}, url: '/points' };
+    const [fromOriginal, fromUrl] = await whilePolluted(
+      { originalUrl: `/points?token=${ATTACKER}`, url: `/points?token=${ATTACKER}` },
+      () => [
+        extractToken(request, { allowQueryToken: true }),
+        extractToken({ headers: {} }, { allowQueryToken: true }),
+      ],
+    );
+
+    expect(fromOriginal).toBeUndefined();
+    expect(fromUrl).toBeUndefined();
+  });
+
+  it('does not let a polluted rawHeaders replace the token of a fetch Request', async () => {
+    const request = new Request('https://api.example.com/points', {
+      headers: { authorization: `Bearer ${VALID}` },
+    });
+    const token = await whilePolluted({ rawHeaders: ['authorization', `Bearer ${ATTACKER}`] }, () =>
+      extractToken(request),
+    );
+
+    expect(token).toBe(VALID);
   });
 });
