@@ -46,6 +46,24 @@ afterEach(async () => {
   await server.close();
 });
 
+/**
+ * Loads the script-tag entry and checks that its allowlist is the test server's alone: `evil` is
+ * refused and receives nothing, the test server gets the token. Closes `evil`.
+ */
+async function expectOnlyTestServerAllowed(evil: TestServer): Promise<void> {
+  try {
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    const refused = await namespace.bcAuthFetch(evil.origin + '/collect').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
+    expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+    expect(evil.apiRequests).toEqual([]);
+    await namespace.bcAuthFetch(server.origin + '/points');
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
+  } finally {
+    await evil.close();
+  }
+}
+
 /** Adds a script tag with data-* attributes, as a Stencil template would render it. */
 function addScript(attributes: Record<string, string>): HTMLScriptElement {
   const script = document.createElement('script');
@@ -125,19 +143,7 @@ describe('the script-tag entry', () => {
     clobber.dataset['appClientId'] = CLIENT_ID;
     clobber.dataset['allowedOrigins'] = evil.origin;
     Object.defineProperty(document, 'currentScript', { value: clobber, configurable: true });
-    try {
-      const namespace = (await import('../../src/browser/script-tag.js')).default;
-      const refused = await namespace
-        .bcAuthFetch(evil.origin + '/collect')
-        .catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
-      expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
-      expect(evil.apiRequests).toEqual([]);
-      await namespace.bcAuthFetch(server.origin + '/points');
-      expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
-    } finally {
-      await evil.close();
-    }
+    await expectOnlyTestServerAllowed(evil);
   });
 
   it('reads the running tag through a clobbered currentScript, not a script element placed before it', async () => {
@@ -152,20 +158,8 @@ describe('the script-tag entry', () => {
     clobber.setAttribute('name', 'currentScript');
     Object.defineProperty(document, 'currentScript', { value: clobber, configurable: true });
     runFrom(addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin }));
-    try {
-      expect(document.querySelector('script[data-app-client-id]')).toBe(planted);
-      const namespace = (await import('../../src/browser/script-tag.js')).default;
-      const refused = await namespace
-        .bcAuthFetch(evil.origin + '/collect')
-        .catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(namespace.OriginNotAllowedError);
-      expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
-      expect(evil.apiRequests).toEqual([]);
-      await namespace.bcAuthFetch(server.origin + '/points');
-      expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
-    } finally {
-      await evil.close();
-    }
+    expect(document.querySelector('script[data-app-client-id]')).toBe(planted);
+    await expectOnlyTestServerAllowed(evil);
   });
 
   it('takes no setting from a polluted Object.prototype for an attribute the tag lacks', async () => {
