@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
+import {
+  CLIENT_ID,
+  SHOPPER_1,
+  bearerCustomerId,
+  LONG_TOKEN_AGE_MS,
+} from './support/demo-servers.js';
 import { startEventStreamServer, type EventStreamServer } from './support/event-stream-server.js';
 import {
   apiRequestsAfter,
@@ -18,8 +23,6 @@ import {
   type StoreWindow,
 } from './support/store-page.js';
 
-const MAX_TOKEN_AGE_MS = 60_000;
-
 describeInChromium('scenario 7: back/forward cache', () => {
   let streams: EventStreamServer;
   beforeAll(async () => {
@@ -27,7 +30,7 @@ describeInChromium('scenario 7: back/forward cache', () => {
   });
   afterAll(() => streams?.close());
   const store = useStoreInChromium({
-    demo: () => ({ maxTokenAgeMs: MAX_TOKEN_AGE_MS, extraConnectOrigins: [streams.origin] }),
+    demo: () => ({ maxTokenAgeMs: LONG_TOKEN_AGE_MS, extraConnectOrigins: [streams.origin] }),
     backForwardCache: true,
   });
 

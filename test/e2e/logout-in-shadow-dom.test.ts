@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
+import { CLOSE_CODE_LOGOUT, LONG_TOKEN_AGE_MS, SHOPPER_1 } from './support/demo-servers.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
   loggedEvents,
@@ -10,14 +10,11 @@ import {
   withoutBeacon,
 } from './support/store-page.js';
 
-/** The SDK's close code for sockets of a shopper who signed out. */
-const CLOSE_CODE_LOGOUT = 4001;
-
 describeInChromium(
   'a logout link inside a shadow root, in a browser without the Navigation API',
   () => {
     // Long enough that only an identity event, never age, can drop the cached token here.
-    const store = useStoreInChromium({ demo: { maxTokenAgeMs: 60_000 } });
+    const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
     it("signs the other tabs out: tab A's socket closes with the logout code", async () => {
       const { demo, context } = store;

@@ -1,16 +1,12 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
+import { CLOSE_CODE_LOGOUT, LONG_TOKEN_AGE_MS, SHOPPER_1 } from './support/demo-servers.js';
 import { expectNotSignedInCall } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { openWatchedPage, signInThroughForm, withoutBeacon } from './support/store-page.js';
 
-/** Long enough that only an identity event, never age, can drop the cached token here. */
-const MAX_TOKEN_AGE_MS = 60_000;
-const CLOSE_CODE_LOGOUT = 4001;
-
 describeInChromium('a logout link whose clicked element clobbers its own methods', () => {
-  const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
   it('a click on a form named-control `closest` inside a new-tab logout link still signs out', async () => {
     const { demo, context } = store;

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
+import { CLOSE_CODE_LOGOUT, LONG_TOKEN_AGE_MS, SHOPPER_1 } from './support/demo-servers.js';
 import { callInPage, expectNotSignedInCall, jwtRequests } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
@@ -11,11 +11,6 @@ import {
   waitForStorePage,
   withoutBeacon,
 } from './support/store-page.js';
-
-/** Long enough that only an identity event, never age, can drop the cached token here. */
-const MAX_TOKEN_AGE_MS = 60_000;
-/** The SDK's close code for sockets of a shopper who signed out. */
-const CLOSE_CODE_LOGOUT = 4001;
 
 type Store = ReturnType<typeof useStoreInChromium>;
 
@@ -71,7 +66,7 @@ async function expectReloadSignsNobodyOut(
 }
 
 describeInChromium('scenarios 4–5: logout in the same tab and in another tab', () => {
-  const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
   it('4. the logout link closes the live socket, and the next call fails as not signed in', async () => {
     const { demo } = store;

@@ -1,16 +1,12 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
+import { CLOSE_CODE_LOGOUT, LONG_TOKEN_AGE_MS, SHOPPER_1 } from './support/demo-servers.js';
 import { callInPage, expectNotSignedInCall } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { openWatchedPage, signInThroughForm, waitForStorePage } from './support/store-page.js';
 
-/** Long enough that only an identity event, never age, can drop the cached token here. */
-const MAX_TOKEN_AGE_MS = 60_000;
-const CLOSE_CODE_LOGOUT = 4001;
-
 describeInChromium('a polluted Object.prototype.once in the store page', () => {
-  const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
   it("still hears another tab's logout after a first notice", async () => {
     const { demo, context } = store;

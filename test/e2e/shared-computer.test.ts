@@ -6,12 +6,11 @@ import {
   SHOPPER_2,
   bearerCustomerId,
   decodeJwtPayload,
+  LONG_TOKEN_AGE_MS,
 } from './support/demo-servers.js';
 import { apiRequestsAfter, callInPage, lastSeq } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { loggedEvents, openWatchedPage, signInThroughForm } from './support/store-page.js';
-
-const MAX_TOKEN_AGE_MS = 60_000;
 
 /** The customer ids named by the tokens of the API requests recorded after `seq`, sockets included. */
 function customersCalledAfter(requests: ReturnType<typeof apiRequestsAfter>): number[] {
@@ -26,7 +25,7 @@ function customersCalledAfter(requests: ReturnType<typeof apiRequestsAfter>): nu
 describeInChromium(
   'scenario 6: a shared computer — another shopper signs in in another tab',
   () => {
-    const store = useStoreInChromium({ demo: { maxTokenAgeMs: MAX_TOKEN_AGE_MS } });
+    const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
     async function shopper1InTabA(): Promise<Page> {
       const { demo } = store;

@@ -1,7 +1,12 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1, SHOPPER_2, decodeJwtPayload } from './support/demo-servers.js';
+import {
+  LONG_TOKEN_AGE_MS,
+  SHOPPER_1,
+  SHOPPER_2,
+  decodeJwtPayload,
+} from './support/demo-servers.js';
 import { apiRequestsAfter, callInPage } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
@@ -32,7 +37,7 @@ function readPageState(page: Page) {
 }
 
 describeInChromium('scenario 9: the token never lands in storage, cookies or URLs', () => {
-  const store = useStoreInChromium({ demo: { maxTokenAgeMs: 60_000 } });
+  const store = useStoreInChromium({ demo: { maxTokenAgeMs: LONG_TOKEN_AGE_MS } });
 
   it('9. after sign-in, calls, sockets, a redeem, a customer switch, navigation and logout', async () => {
     const { demo, context } = store;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1 } from './support/demo-servers.js';
+import {
+  CLIENT_ID,
+  CLOSE_CODE_LOGOUT,
+  LONG_TOKEN_AGE_MS,
+  SHOPPER_1,
+} from './support/demo-servers.js';
 import { callInPage } from './support/page-calls.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
 import { addEarlierCopy, bundleEsmCopy, IIFE, recordNotices } from './support/sdk-copies.js';
@@ -15,7 +20,7 @@ describeInChromium('two copies of the SDK on one page', () => {
   });
   afterAll(() => other?.close());
   const store = useStoreInChromium({
-    demo: () => ({ extraConnectOrigins: [other.origin], maxTokenAgeMs: 60_000 }),
+    demo: () => ({ extraConnectOrigins: [other.origin], maxTokenAgeMs: LONG_TOKEN_AGE_MS }),
   });
 
   /** A tab signed in as shopper 1, reloaded so that its page runs both copies signed in. */
@@ -77,7 +82,7 @@ describeInChromium('two copies of the SDK on one page', () => {
     // A logout still closes the first copy's sockets, with the logout code.
     const firstSocket = demo.api.sockets.at(-1)!;
     await Promise.all([page.waitForURL(demo.storefront.url), page.click('#logout-link')]);
-    await expect.poll(() => firstSocket.closeCode).toBe(4001);
+    await expect.poll(() => firstSocket.closeCode).toBe(CLOSE_CODE_LOGOUT);
     expect(pageErrors).toEqual([]);
   });
 

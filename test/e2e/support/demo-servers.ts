@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { Demo, StartDemoOptions } from '../../../demo/start-demo.js';
 import { startTestDemo } from '../../demo/support/demo-harness.js';
 
+/** The SDK's close code for the sockets of a shopper who signed out (README, Constants). */
+export const CLOSE_CODE_LOGOUT = 4001;
+
+/** The longest `maxTokenAgeMs`: only an identity event, never age, drops the cached token. */
+export const LONG_TOKEN_AGE_MS = 60_000;
+
 export {
   CLIENT_ID,
   CLIENT_SECRET,
