@@ -1,4 +1,5 @@
 import { selectToken } from './extract-token.js';
+import { ownProperties } from './own-properties.js';
 
 type StringMap = Readonly<Record<string, string | null | undefined>> | null | undefined;
 type StringListMap =
@@ -129,13 +130,8 @@ function namedValues(single: StringMap, multi: StringListMap, name: string): str
   return values;
 }
 
-/** Own properties only, so a polluted Object.prototype cannot supply a header, a query or a type. */
-function own<T extends object>(value: T | null | undefined): Partial<T> {
-  return { __proto__: null, ...value } as unknown as Partial<T>;
-}
-
 function exactValues(single: StringMap, multi: StringListMap, name: string): string[] {
-  const value = own(multi ?? single)[name];
+  const value = ownProperties(multi ?? single)[name];
   if (value === undefined || value === null) return [];
   return typeof value === 'string' ? [value] : [...value];
 }
@@ -151,7 +147,8 @@ function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): 
 }
 
 function readRequest(event: RestRequestAuthorizerEvent, allowQueryToken: boolean): AuthorizerInput {
-  const isConnect = own(event.requestContext as { eventType?: unknown }).eventType === 'CONNECT';
+  const isConnect =
+    ownProperties(event.requestContext as { eventType?: unknown }).eventType === 'CONNECT';
   const headers = namedValues(event.headers, event.multiValueHeaders, 'authorization');
   const query = exactValues(
     event.queryStringParameters,
@@ -174,7 +171,7 @@ export function readAuthorizerInput(
   allowQueryToken: boolean,
 ): AuthorizerInput | undefined {
   // A non-object spreads to no `type`, so it is not recognised either.
-  const event = own(input as Readonly<Record<string, unknown>>);
+  const event = ownProperties(input as Readonly<Record<string, unknown>>);
   if (event['type'] === 'TOKEN' && typeof event['authorizationToken'] === 'string') {
     const { methodArn, authorizationToken } = event as unknown as RestTokenAuthorizerEvent;
     if (typeof methodArn !== 'string') return undefined;

@@ -1,5 +1,6 @@
 import { TokenClaimError } from './errors.js';
-import { isJsonObject, readOwn, type JsonObject } from './json-segment.js';
+import { isJsonObject, type JsonObject } from './json-segment.js';
+import { readOwn } from './own-properties.js';
 
 /**
  * The shopper a verified token names. Identify customers by `(storeHash, customerId)`, never by

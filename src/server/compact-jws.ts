@@ -1,6 +1,7 @@
 import { decodeBase64url } from './base64url.js';
 import { TokenVerificationError } from './errors.js';
-import { decodeJsonSegment, readOwn } from './json-segment.js';
+import { decodeJsonSegment } from './json-segment.js';
+import { readOwn } from './own-properties.js';
 
 /** The two algorithms BigCommerce signs Current Customer tokens with. */
 export type JwsAlgorithm = 'HS256' | 'HS512';

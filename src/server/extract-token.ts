@@ -1,5 +1,5 @@
 import { InvalidRequestError } from './errors.js';
-import { readOwn } from './json-segment.js';
+import { readOwn } from './own-properties.js';
 
 /**
  * Headers as Node, Express and plain objects carry them, or a fetch `Headers` object.
@@ -163,8 +163,6 @@ export function extractToken(
   }
   // Own property only: a polluted Object.prototype must not turn the query parameter on.
   const query =
-    Object.hasOwn(options, 'allowQueryToken') && options.allowQueryToken === true
-      ? queryTokenValues(request)
-      : undefined;
+    readOwn(options, 'allowQueryToken') === true ? queryTokenValues(request) : undefined;
   return selectToken(authorizationValues(request), query);
 }

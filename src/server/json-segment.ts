@@ -12,17 +12,6 @@ function malformed(label: string, detail: string, cause?: unknown): TokenVerific
   return new TokenVerificationError('MALFORMED', reason, cause === undefined ? {} : { cause });
 }
 
-/**
- * Reads an own property only, so a polluted `Object.prototype` can never supply it (a claim, a
- * request's raw headers or URL).
- */
-export function readOwn<T extends object, K extends keyof T & string>(
-  object: T,
-  key: K,
-): T[K] | undefined {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
-}
-
 /** Tells whether `value` is a plain JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 // Checks shared by the server factories' options: a misspelt or misplaced option, or a flag read
 // from the environment as a string, fails at creation instead of being silently ignored.
+import { ownProperties } from './own-properties.js';
 
 /**
  * Throws for an option name the factory does not know, so a misspelling never passes silently.
@@ -21,7 +22,7 @@ export function knownOptions<T extends object>(
       );
     }
   }
-  return { __proto__: null, ...options };
+  return ownProperties(options);
 }
 
 /** Reads an optional boolean option; anything but a boolean or undefined throws. */
