@@ -64,6 +64,10 @@ export interface ExtractTokenOptions {
 }
 
 const WHITESPACE_OR_COMMA = /[\s,]/;
+// Proxies, HTTP API events and fetch `Headers` join a repeated header with ", ". A value with a
+// Bearer part before or after such a comma is a repeat, whatever the request's shape. (Commas
+// inside another scheme's value, as in Digest's, are not.)
+const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
 
 function authorizationValues(request: TokenRequestLike): string[] {
   const { headers } = request;
@@ -83,9 +87,8 @@ function authorizationValues(request: TokenRequestLike): string[] {
   }
   if (readsThroughGet(headers)) {
     const value = headers.get('authorization');
-    // Headers joins a repeated header with ", ", so a Bearer after another scheme is a repeat.
     // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
-    return value == null ? values : value.split(/,\s*(?=bearer(?:\s|$))/i);
+    return value == null ? values : [value];
   }
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() !== 'authorization' || value == null) continue;
@@ -128,8 +131,11 @@ export function selectToken(
   headerValues: readonly string[],
   queryValues: readonly string[] | undefined,
 ): string | undefined {
-  if (headerValues.length > 1) throw new InvalidRequestError('Authorization header is repeated');
-  const fromHeader = headerValues[0] === undefined ? undefined : parseBearer(headerValues[0]);
+  const [value] = headerValues;
+  if (headerValues.length > 1 || JOINED_BEARER.test(value ?? '')) {
+    throw new InvalidRequestError('Authorization header is repeated');
+  }
+  const fromHeader = value === undefined ? undefined : parseBearer(value);
   if (queryValues === undefined || queryValues.length === 0) return fromHeader;
   if (queryValues.length > 1) throw new InvalidRequestError('"token" query parameter is repeated');
   if (fromHeader !== undefined) {

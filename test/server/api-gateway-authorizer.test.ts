@@ -124,6 +124,14 @@ describe('createApiGatewayAuthorizer', () => {
       await expectUnauthorized(
         handler(httpApiEvent({ authorization: `Bearer ${VALID},Bearer ${VALID}` })),
       );
+      // A Bearer value joined after another scheme's is a token in the header too, so a query
+      // token beside it is a token sent both ways.
+      const permissive = createApiGatewayAuthorizer(testVerifier(), { allowQueryToken: true });
+      const joined = { authorization: `Basic dXNlcjpwdw==, Bearer ${VALID}` };
+      await expectUnauthorized(permissive(httpApiEvent(joined, `token=${VALID}`)));
+      expect(await permissive(httpApiEvent({}, `token=${VALID}`))).toStrictEqual(
+        allow(HTTP_STAGE_WILDCARD),
+      );
     });
 
     it('reads the query token from rawQueryString only when allowed', async () => {

@@ -97,6 +97,11 @@ describe('extractToken', () => {
     ['Bearer with blank credentials', { authorization: 'Bearer   ' }],
     ['two credentials', { authorization: `Bearer ${TOKEN} ${TOKEN}` }],
     ['comma-joined duplicates', { authorization: `Bearer ${TOKEN}, Bearer ${TOKEN}` }],
+    [
+      'a Bearer value joined after another scheme’s (a proxy merged two headers)',
+      { authorization: `Basic dXNlcjpwdw==, Bearer ${TOKEN}` },
+    ],
+    ['a bare Bearer joined before another value', { authorization: 'Bearer, Basic dXNlcjpwdw==' }],
     ['an array of two values', { authorization: [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`] }],
     [
       'the header under two spellings',
