@@ -1,11 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  bcAuthEventSource,
-  bcAuthFetch,
-  bcAuthWebSocket,
-  configure,
-  getDefaultClient,
-} from '../../src/browser/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bcAuthFetch, configure, getDefaultClient } from '../../src/browser/index.js';
 import { setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
@@ -20,18 +14,21 @@ afterEach(() => server.close());
 
 describe('the default client', () => {
   it('rejects with NOT_CONFIGURED before configure()', async () => {
-    await expect(bcAuthFetch(server.origin + '/points')).rejects.toMatchObject({
+    // A fresh copy of the module: other tests here configure the shared one, in any order.
+    vi.resetModules();
+    const fresh = await import('../../src/browser/index.js');
+    await expect(fresh.bcAuthFetch(server.origin + '/points')).rejects.toMatchObject({
       name: 'CustomerAuthError',
       code: 'NOT_CONFIGURED',
       message: 'bc-customer-auth: not configured: call configure() first',
     });
-    await expect(bcAuthWebSocket('wss://api.example.com/x')).rejects.toMatchObject({
+    await expect(fresh.bcAuthWebSocket('wss://api.example.com/x')).rejects.toMatchObject({
       code: 'NOT_CONFIGURED',
     });
-    await expect(bcAuthEventSource('https://api.example.com/x')).rejects.toMatchObject({
+    await expect(fresh.bcAuthEventSource('https://api.example.com/x')).rejects.toMatchObject({
       code: 'NOT_CONFIGURED',
     });
-    expect(() => getDefaultClient()).toThrow(
+    expect(() => fresh.getDefaultClient()).toThrow(
       'bc-customer-auth: not configured: call configure() first',
     );
   });

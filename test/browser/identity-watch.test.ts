@@ -662,7 +662,9 @@ describe('destroy', () => {
     ['the storage event', null],
   ])('a destroyed client tells the other tabs nothing over %s', async (_name, Channel) => {
     const { notices, channel: spy } = otherTab();
-    const setItem = vi.spyOn(localStorage, 'setItem');
+    // On the prototype, as elsewhere: after a spy on localStorage itself is restored, happy-dom's
+    // localStorage no longer calls through Storage.prototype, and later tests' spies see nothing.
+    const setItem = vi.spyOn(Storage.prototype, 'setItem');
     try {
       const auth = tab({ allowedOrigins: [], BroadcastChannel: Channel });
       auth.destroy();
