@@ -3,11 +3,15 @@ import { allowUrl } from './origin-policy.js';
 import type { ResolvedOptions } from './options.js';
 import type { ReceivedToken } from './token-source.js';
 
-/** Gets a token for one call; `force` asks for a fresh one. @internal */
-export type TokenGetter = (
+/**
+ * Gets a token for one call and hands it to `use` in the same turn, while it is known to be
+ * current; `force` asks for a fresh one. @internal
+ */
+export type TokenUser = <T>(
   signal: AbortSignal | null | undefined,
-  force?: boolean,
-) => Promise<ReceivedToken>;
+  force: boolean | undefined,
+  use: (token: ReceivedToken) => T,
+) => Promise<T>;
 
 /**
  * Creates `fetch` with the token: checks the exact origin first, then adds the header; never
@@ -15,7 +19,7 @@ export type TokenGetter = (
  * and the shopper is still the same. The `fetch` option receives each attempt as one `Request`.
  * @internal
  */
-export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter): typeof fetch {
+export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): typeof fetch {
   return async (input, init) => {
     const given = input as Partial<Request> | null | undefined;
     // Checked before `new Request`, which refuses URLs with credentials with a plain TypeError…
@@ -32,24 +36,24 @@ export function createAuthFetch(options: ResolvedOptions, getToken: TokenGetter)
     const body = (init?.body ?? given?.body) as Partial<ReadableStream> | null | undefined;
     const replayable = typeof body?.getReader != 'function';
     let shopper: number | undefined;
-    const send = async (retry?: boolean) => {
-      const [token, customer] = await getToken(signal, retry);
-      // A request meant for one shopper is never replayed as another.
-      if (retry && customer.id !== shopper) return;
-      shopper = customer.id;
-      // An attempt that may be retried sends a copy, keeping the body for the retry. A non-empty
-      // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
-      const attempt = new Request(retry || !replayable ? request : request.clone(), {
-        redirect,
-        referrer: request.referrer,
-        referrerPolicy: request.referrerPolicy,
+    const send = (retry?: boolean) =>
+      useToken(signal, retry, ([token, customer]) => {
+        // A request meant for one shopper is never replayed as another.
+        if (retry && customer.id !== shopper) return;
+        shopper = customer.id;
+        // An attempt that may be retried sends a copy, keeping the body for the retry. A non-empty
+        // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
+        const attempt = new Request(retry || !replayable ? request : request.clone(), {
+          redirect,
+          referrer: request.referrer,
+          referrerPolicy: request.referrerPolicy,
+        });
+        attempt.headers.set(
+          options.authHeaderName,
+          options.authScheme ? options.authScheme + ' ' + token : token,
+        );
+        return options.fetch(attempt);
       });
-      attempt.headers.set(
-        options.authHeaderName,
-        options.authScheme ? options.authScheme + ' ' + token : token,
-      );
-      return options.fetch(attempt);
-    };
     let response = (await send()) as Response;
     if (response.status == 401 && replayable) {
       const first = response;

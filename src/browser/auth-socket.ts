@@ -1,6 +1,6 @@
 import { allowUrl } from './origin-policy.js';
 import type { ResolvedOptions } from './options.js';
-import type { TokenGetter } from './auth-fetch.js';
+import type { TokenUser } from './auth-fetch.js';
 
 /**
  * Close code sent when the shopper signs out (reason `logout`).
@@ -86,7 +86,7 @@ interface Closable {
  */
 export function createSocketOpener(
   options: ResolvedOptions,
-  getToken: TokenGetter,
+  useToken: TokenUser,
 ): [
   webSocket: OpenWebSocket,
   eventSource: OpenEventSource,
@@ -94,8 +94,6 @@ export function createSocketOpener(
   isAnyOpen: () => boolean,
 ] {
   const open = new Set<Closable>();
-  // Counts the sweeps of closeAll: a token that arrived across one is not used.
-  let sweeps = 0;
   const connect = async <T extends Closable>(
     input: string | URL,
     signal: AbortSignal | null | undefined,
@@ -109,24 +107,21 @@ export function createSocketOpener(
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';
-    let token = '';
-    // A logout or switch while the token was on its way has swept the sockets already: ask again
-    // (a guest then gets NOT_SIGNED_IN, a new shopper their own token).
-    for (let seen = -1; seen != sweeps;) {
-      seen = sweeps;
-      [token] = await getToken(signal);
-    }
-    wire.searchParams.set(options.tokenQueryParam, token);
-    const opened = new Transport(wire.href, init as never);
-    // What the page (and its error reporting) reads back is the URL without the token. No
-    // prototype: an inherited `get` (a polluted Object.prototype) would make this throw.
-    Object.defineProperty(opened, 'url', {
-      __proto__: null,
-      value: url.href,
-    } as PropertyDescriptor);
-    for (const item of open) if (item.readyState > 1) open.delete(item);
-    open.add(opened);
-    return opened;
+    // Opened and tracked in the turn the token is known to be current, so a logout or switch
+    // sweeps it.
+    return useToken(signal, false, ([token]) => {
+      wire.searchParams.set(options.tokenQueryParam, token);
+      const opened = new Transport(wire.href, init as never);
+      // What the page (and its error reporting) reads back is the URL without the token. No
+      // prototype: an inherited `get` (a polluted Object.prototype) would make this throw.
+      Object.defineProperty(opened, 'url', {
+        __proto__: null,
+        value: url.href,
+      } as PropertyDescriptor);
+      for (const item of open) if (item.readyState > 1) open.delete(item);
+      open.add(opened);
+      return opened;
+    });
   };
   return [
     // Read from globalThis: a missing constructor must not throw before the origin check does.
@@ -143,7 +138,6 @@ export function createSocketOpener(
     (code, reason) => {
       for (const item of open) item.close(code, reason);
       open.clear();
-      sweeps++;
     },
     () => [...open].some((item) => item.readyState < 2),
   ];

@@ -1,4 +1,4 @@
-import { createAuthFetch } from './auth-fetch.js';
+import { createAuthFetch, type TokenUser } from './auth-fetch.js';
 import {
   CLOSE_CODE_CUSTOMER_CHANGE,
   CLOSE_CODE_DESTROY,
@@ -130,10 +130,14 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
 
   // An `invalidate` event being dispatched: a listener's own invalidate() has nothing to announce.
   let dispatching = false;
+  // The last identity event: the token that announced a customer switch, else a new marker. A
+  // token that arrived across one is not used, unless it is that token.
+  let lastEvent: object = {};
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Returns false when nested in an `invalidate` listener, which already heard of this one.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
     clearCache(keep);
+    lastEvent = keep ?? {};
     if (dispatching) return false;
     dispatching = true;
     try {
@@ -181,14 +185,20 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     },
     resolved,
   );
-  const getToken = async (callerSignal?: AbortSignal | null, force?: boolean) => {
+  const useToken: TokenUser = async (callerSignal, force, use) => {
     signal.throwIfAborted();
-    const token = await getCached(callerSignal, force);
-    // destroy() while the token was on its way: nothing may use it any more.
-    signal.throwIfAborted();
-    return token;
+    for (;;) {
+      const seen = lastEvent;
+      const token = await getCached(callerSignal, force);
+      // destroy() while the token was on its way: nothing may use it any more.
+      signal.throwIfAborted();
+      // Used in the turn it is known to be current: no identity event can come in between. After
+      // one while it was on its way, ask again: a guest then gets NOT_SIGNED_IN, a new shopper
+      // their own token.
+      if (seen == lastEvent || token == lastEvent) return use(token);
+    }
   };
-  const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, getToken);
+  const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
   const post = watchIdentity(
     resolved,
     signal,
@@ -196,7 +206,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       if (local == 'logout') signOut();
       else bump(local);
       // Restored from the back/forward cache with sockets still open: is their shopper still here?
-      if (local == 'pageshow' && isAnyOpen()) getToken().catch(() => undefined);
+      if (local == 'pageshow' && isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
     },
     (notice) => {
       const id = notice.slice(1);
@@ -209,10 +219,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   if (resolved.customerId !== undefined) post(`c${resolved.customerId ?? ''}`);
 
   return {
-    fetch: createAuthFetch(resolved, getToken),
+    fetch: createAuthFetch(resolved, useToken),
     webSocket,
     eventSource,
-    getToken: async (options) => (await getToken(options?.signal, options?.force))[0],
+    getToken: (options) => useToken(options?.signal, options?.force, (token) => token[0]),
     getCustomer: () => customer,
     invalidate() {
       // From an `invalidate` listener: no echo, which would bounce between tabs for ever.

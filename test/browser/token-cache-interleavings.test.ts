@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../../src/browser/options.js';
 import { createTokenCache, type CachedTokenGetter } from '../../src/browser/token-cache.js';
 import type { ReceivedToken } from '../../src/browser/token-source.js';
 import { fakeClock, type FakeClock } from './helpers/page.js';
+import { seededRandom, type Random } from './helpers/random.js';
 
 // Random interleavings of calls, answers in any order, identity events, aborts and clock changes,
 // checked against the cache's promises after every step. Scenarios are seeded: a failure names its
@@ -13,22 +14,6 @@ const STEPS = 40;
 const LIFETIME_MARGIN_MS = 30_000;
 const MAX_TOKEN_AGE_MS = 60_000;
 const CUSTOMER = { id: 1, email: 'shopper@example.com', groupId: '0', storeHash: 'abc123' };
-
-/** mulberry32: a small seeded generator. */
-function seededRandom(seed: number) {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T,
-  };
-}
-type Random = ReturnType<typeof seededRandom>;
 
 /** When something happened: `order` counts events; the clocks are what the cache reads. */
 interface Moment {
