@@ -1,7 +1,7 @@
 import { UnauthorizedError } from './errors.js';
 import { allowUrl } from './origin-policy.js';
 import type { ResolvedOptions } from './options.js';
-import type { ReceivedToken } from './token-source.js';
+import { isSameShopper, type CustomerSummary, type ReceivedToken } from './token-source.js';
 
 /**
  * Gets a token for one call and hands it to `use` in the same turn, while it is known to be
@@ -35,12 +35,12 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
     // a Request's own body is always one.
     const body = (init?.body ?? given?.body) as Partial<ReadableStream> | null | undefined;
     const replayable = typeof body?.getReader != 'function';
-    let shopper: number | undefined;
+    let shopper: CustomerSummary | undefined;
     const send = (retry?: boolean) =>
       useToken(signal, retry, ([token, customer]) => {
         // A request meant for one shopper is never replayed as another.
-        if (retry && customer.id !== shopper) return;
-        shopper = customer.id;
+        if (retry && !isSameShopper(customer, shopper)) return;
+        shopper = customer;
         // An attempt that may be retried sends a copy, keeping the body for the retry. A non-empty
         // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
         const attempt = new Request(retry || !replayable ? request : request.clone(), {
@@ -58,7 +58,8 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
     if (response.status == 401 && replayable) {
       const first = response;
       // The first 401's body (and connection) is released unread once the retry answers, or fails.
-      const release = () => void first.body?.cancel();
+      // A body that failed already (a connection reset) refuses: nothing left to release.
+      const release = () => void first.body?.cancel().catch(() => undefined);
       const retried = await send(true).catch((error: unknown) => {
         release();
         throw error;

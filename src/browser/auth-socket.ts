@@ -112,14 +112,16 @@ export function createSocketOpener(
     return useToken(signal, false, ([token]) => {
       wire.searchParams.set(options.tokenQueryParam, token);
       const opened = new Transport(wire.href, init as never);
+      // Tracked first: a logout closes it even if its URL cannot be hidden (a transport's own
+      // fixed `url`), which rejects the call.
+      for (const item of open) if (item.readyState > 1) open.delete(item);
+      open.add(opened);
       // What the page (and its error reporting) reads back is the URL without the token. No
       // prototype: an inherited `get` (a polluted Object.prototype) would make this throw.
       Object.defineProperty(opened, 'url', {
         __proto__: null,
         value: url.href,
       } as PropertyDescriptor);
-      for (const item of open) if (item.readyState > 1) open.delete(item);
-      open.add(opened);
       return opened;
     });
   };

@@ -17,7 +17,12 @@ import {
 import { watchIdentity } from './identity-watch.js';
 import { resolveOptions, type CustomerAuthOptions } from './options.js';
 import { createTokenCache } from './token-cache.js';
-import { createTokenSource, type CustomerSummary, type ReceivedToken } from './token-source.js';
+import {
+  createTokenSource,
+  isSameShopper,
+  type CustomerSummary,
+  type ReceivedToken,
+} from './token-source.js';
 
 /**
  * Options of {@link CustomerAuthClient.getToken}.
@@ -134,11 +139,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // token that arrived across one is not used, unless it is that token.
   let lastEvent: object = {};
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
-  // Returns false when nested in an `invalidate` listener, which already heard of this one.
+  // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
     clearCache(keep);
     lastEvent = keep ?? {};
-    if (dispatching) return false;
+    if (dispatching) return;
     dispatching = true;
     try {
       emit('invalidate', { reason });
@@ -146,7 +151,6 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // Browsers report a listener's error, but DOM stand-ins in tests may rethrow it.
       dispatching = false;
     }
-    return true;
   };
   // `current` undefined: signed out; `null`: another shopper, not known yet.
   const change = (current?: CustomerSummary | null, keep?: ReceivedToken) => {
@@ -162,16 +166,17 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       emit(reason, { previous, current });
     }
   };
+  // The other tabs are told first: a listener may destroy this client, which then posts nothing.
   const signOut = () => {
-    change();
     post('c');
+    change();
   };
 
   const [getCached, clearCache] = createTokenCache(
     createTokenSource(resolved, signal),
     (token) => {
       const current = token[1];
-      if (lastSeen && (lastSeen.id !== current.id || lastSeen.storeHash !== current.storeHash)) {
+      if (lastSeen && !isSameShopper(current, lastSeen)) {
         post('c' + String(current.id));
         // Sets `customer`: a sign-out from one of its listeners must stick.
         change(current, token);
@@ -225,8 +230,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     getToken: (options) => useToken(options?.signal, options?.force, (token) => token[0]),
     getCustomer: () => customer,
     invalidate() {
-      // From an `invalidate` listener: no echo, which would bounce between tabs for ever.
-      if (bump('invalidate')) post('i');
+      // From an `invalidate` listener: no echo, which would bounce between tabs for ever. Told
+      // first, like a sign-out.
+      if (!dispatching) post('i');
+      bump('invalidate');
     },
     on,
     destroy() {

@@ -53,7 +53,8 @@ export interface CustomerAuthOptions {
   getToken?: ((signal: AbortSignal) => Promise<string | null>) | undefined;
   /**
    * How long a token is reused, counted from when it arrived, in milliseconds. `0` fetches for every
-   * call (concurrent callers still share one request). Values above 60000 are treated as 60000.
+   * call (concurrent callers, and calls from a `token` listener, still share one request). Values
+   * above 60000 are treated as 60000.
    * @default 5000
    * @example 0
    */

@@ -64,7 +64,6 @@ export function createTokenCache(
     const number = ++started;
     // Whether this answer is applied: only the newest one of the current epoch is.
     const apply = () => {
-      if (flight == pending) flight = undefined;
       if (startedIn != epoch || number < applied) return false;
       applied = number;
       return true;
@@ -74,25 +73,30 @@ export function createTokenCache(
     // and they ask again.
     const newer = () =>
       cached && cachedFrom > number && isFresh(cached, Infinity) ? cached : undefined;
-    const pending: typeof flight = request().then(
-      (token) => {
-        if (apply()) {
-          cached = token;
-          cachedFrom = number;
-          receivedWallMs = now();
-          receivedMonotonicMs = monotonicNow();
-          onToken(token);
-          // A listener's identity event may have dropped this token.
-          return cached == token ? token : null;
-        }
-        return newer();
-      },
-      (error: unknown) => {
-        if (apply()) onError(error);
-        else if (!isCustomerAuthError(error, 'DESTROYED')) return newer();
-        throw error;
-      },
-    );
+    const pending: typeof flight = request()
+      .then(
+        (token) => {
+          if (apply()) {
+            cached = token;
+            cachedFrom = number;
+            receivedWallMs = now();
+            receivedMonotonicMs = monotonicNow();
+            // Calls made while listeners hear of it share it, like the calls that came before.
+            onToken(token);
+            // A listener's identity event may have dropped this token.
+            return cached == token ? token : null;
+          }
+          return newer();
+        },
+        (error: unknown) => {
+          if (apply()) onError(error);
+          else if (!isCustomerAuthError(error, 'DESTROYED')) return newer();
+          throw error;
+        },
+      )
+      .finally(() => {
+        if (flight == pending) flight = undefined;
+      });
     waiting = 0;
     if (force) forced = pending;
     return (flight = pending);

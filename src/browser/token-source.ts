@@ -29,6 +29,10 @@ export interface CustomerSummary {
   readonly storeHash: string;
 }
 
+/** Whether `other` is the same shopper: IDs are store-scoped. @internal */
+export const isSameShopper = (customer: CustomerSummary, other?: CustomerSummary | null) =>
+  customer.id === other?.id && customer.storeHash === other.storeHash;
+
 /** A token as it arrived, with what the SDK read from it; `lifetimeMs` is `NaN` without `exp`/`iat`. @internal */
 export type ReceivedToken = readonly [jwt: string, customer: CustomerSummary, lifetimeMs: number];
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OriginNotAllowedError, UnauthorizedError } from '../../src/browser/index.js';
 import { newClient, setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
+import { makeJwt } from './helpers/tokens.js';
 
 let server: TestServer;
 
@@ -156,25 +157,30 @@ describe('client.fetch', () => {
     ]);
   });
 
-  it('releases the first 401 body, unread, when the retry answers instead', async () => {
-    let cancelled = 0;
-    let calls = 0;
+  /** A client whose API answers the first attempt 401 with `firstBody`, and a retry `ok`. */
+  function answeredOnRetry(firstBody: UnderlyingDefaultSource) {
+    const attempts = { count: 0 };
     const auth = newClient({
       allowedOrigins: ['https://api.example.com'],
       fetch: async (input, init) => {
         if (!(input instanceof Request)) return fetch(input, init);
-        if (++calls > 1) return new Response('ok');
-        const body = new ReadableStream({
-          cancel() {
-            cancelled++;
-          },
-        });
-        return new Response(body, { status: 401 });
+        if (++attempts.count > 1) return new Response('ok');
+        return new Response(new ReadableStream(firstBody), { status: 401 });
+      },
+    });
+    return { auth, attempts };
+  }
+
+  it('releases the first 401 body, unread, when the retry answers instead', async () => {
+    let cancelled = 0;
+    const { auth, attempts } = answeredOnRetry({
+      cancel() {
+        cancelled++;
       },
     });
     const response = await auth.fetch('https://api.example.com/points');
     expect(await response.text()).toBe('ok');
-    expect(calls).toBe(2);
+    expect(attempts.count).toBe(2);
     expect(cancelled).toBe(1);
   });
 
@@ -198,6 +204,27 @@ describe('client.fetch', () => {
     expect(error).toMatchObject({ code: 'NOT_SIGNED_IN' });
     expect(server.tokenRequests).toHaveLength(2);
     expect(cancelled).toBe(1);
+  });
+
+  it('releases a first 401 body that already failed (a connection reset) without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const recordUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', recordUnhandled);
+    try {
+      const { auth, attempts } = answeredOnRetry({
+        start(controller) {
+          controller.error(new TypeError('network error'));
+        },
+      });
+      const response = await auth.fetch('https://api.example.com/points');
+      expect(await response.text()).toBe('ok');
+      // Node reports a rejection nobody handled once the task that made it ends.
+      await new Promise((resolve) => setTimeout(resolve));
+      expect(attempts.count).toBe(2);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', recordUnhandled);
+    }
   });
 
   it('never retries twice: a second 401 rejects with UnauthorizedError carrying the response', async () => {
@@ -341,6 +368,26 @@ describe('client.fetch', () => {
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', response: { status: 401 } });
     // Not retried, so its body is the caller's to read: nothing released it.
     expect(await (error as UnauthorizedError).response.json()).toEqual({ error: 'unauthorized' });
+    expect(server.apiRequests.map((r) => r.authorization)).toEqual(['Bearer ' + server.issued[0]]);
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(changes).toHaveLength(1);
+  });
+
+  it('never replays a request as the same customer ID of another store (a switch): sent once', async () => {
+    const changes: unknown[] = [];
+    const auth = newClient({ allowedOrigins: [server.origin], maxTokenAgeMs: 0 });
+    auth.on('customerchange', (detail) => changes.push(detail));
+    server.apiHandler = (request, response) => {
+      // The retry's token names customer 1 of another store: another shopper.
+      server.tokenHandler = (_request, tokenResponse) => {
+        tokenResponse.end(makeJwt(1, { store_hash: 'def456', sub: 'def456' }));
+      };
+      always401(request, response);
+    };
+    const error = await auth
+      .fetch(server.origin + '/points/redeem', { method: 'POST', body: '{"points":5}' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnauthorizedError);
     expect(server.apiRequests.map((r) => r.authorization)).toEqual(['Bearer ' + server.issued[0]]);
     expect(server.tokenRequests).toHaveLength(2);
     expect(changes).toHaveLength(1);

@@ -105,6 +105,36 @@ describe('client.webSocket', () => {
     expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
   });
 
+  it('tracks a socket whose own url cannot be hidden: the call rejects, a logout still closes it', async () => {
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    // A stand-in whose constructor fixes its own `url` (not configurable): hiding it fails.
+    class FixedUrlSocket {
+      static made: FixedUrlSocket[] = [];
+      readyState = 1;
+      closes: unknown[] = [];
+      constructor(href: string) {
+        Object.defineProperty(this, 'url', { value: href });
+        FixedUrlSocket.made.push(this);
+      }
+      close(code?: number, reason?: string) {
+        this.closes.push([code, reason]);
+        this.readyState = 3;
+      }
+    }
+    const auth = newClient({
+      allowedOrigins: [env.sockets.origin],
+      WebSocket: FixedUrlSocket as unknown as typeof WebSocket,
+    });
+    const error = await auth.webSocket(wsOrigin() + '/live').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).not.toContain(env.server.issued[0]);
+    document.querySelector('a')?.click();
+    leavePage();
+    expect(FixedUrlSocket.made.map((socket) => socket.closes)).toEqual([
+      [[CLOSE_CODE_LOGOUT, 'logout']],
+    ]);
+  });
+
   it(`closes with ${CLOSE_CODE_LOGOUT} "logout" when the shopper signs out`, async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
     const auth = newClient({ allowedOrigins: [env.sockets.origin] });

@@ -21,8 +21,9 @@ import { seededRandom, type Random } from './helpers/random.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
 // Random interleavings of calls, token answers in any order, session changes, other tabs' notices,
-// page-lifecycle events, logout clicks and clock changes, checked against the whole client's
-// promises after every step. The model follows client.ts's rules (whom the client knows, its
+// page-lifecycle events, logout clicks, clock changes and API 401s (some with a body that fails),
+// then listeners that destroy the client or ask for a token themselves, checked against the whole
+// client's promises after every step. The model follows client.ts's rules (whom the client knows, its
 // identity epoch, which answer applies) and expects exactly the events, socket closes and tab
 // notices they imply. Scenarios are seeded: a failure names its seed and replays exactly.
 
@@ -38,6 +39,7 @@ const SHOPPERS = [1, 2, 3];
 const CLOSE_DESTROY: Close = [1000, 'destroy'];
 
 type Close = readonly [code: number, reason: string];
+type DestroyingEvent = 'token' | 'logout' | 'invalidate';
 type Outcome = 'token' | 'not-signed-in' | 'failed';
 
 interface TokenRequest {
@@ -91,7 +93,10 @@ interface Scenario {
   notices: unknown[];
   expectedNotices: string[];
   delivered: number;
-  destroyOnToken: boolean;
+  /** The 401s the API answered. */
+  unauthorized: number;
+  /** The event whose next listener call destroys the client (see `destroyOnNext`). */
+  destroyOn?: DestroyingEvent | undefined;
   destroyed: boolean;
   failures: string[];
 }
@@ -115,10 +120,19 @@ async function settle() {
 
 // The model of client.ts: each function mirrors what the client must do.
 
+/** A listener of `name` destroys the client, once; every listener is gone after it. */
+function heard(scenario: Scenario, name: DestroyingEvent, event: string) {
+  scenario.expectedEvents.push(event);
+  if (scenario.destroyOn != name) return;
+  scenario.destroyOn = undefined;
+  scenario.destroyed = true;
+  expectCloses(scenario, CLOSE_DESTROY);
+}
+
 function bump(scenario: Scenario, reason: string) {
   scenario.epoch++;
   scenario.kept = undefined;
-  scenario.expectedEvents.push('invalidate:' + reason);
+  heard(scenario, 'invalidate', 'invalidate:' + reason);
 }
 
 function expectCloses(scenario: Scenario, close: Close) {
@@ -133,16 +147,17 @@ function change(scenario: Scenario, current?: number | null, keep?: string) {
   if (!signedOut) scenario.lastSeen = current;
   bump(scenario, signedOut ? 'logout' : 'customerchange');
   scenario.kept = keep;
-  if (previous === null) return;
+  // Destroyed by an `invalidate` listener: the sockets are closed, nobody listens any more.
+  if (previous === null || scenario.destroyed) return;
   expectCloses(
     scenario,
     signedOut ? [CLOSE_CODE_LOGOUT, 'logout'] : [CLOSE_CODE_CUSTOMER_CHANGE, 'customerchange'],
   );
-  scenario.expectedEvents.push(
-    signedOut ? `logout:${previous}` : `customerchange:${previous}>${current ?? 'null'}`,
-  );
+  if (signedOut) heard(scenario, 'logout', `logout:${previous}`);
+  else scenario.expectedEvents.push(`customerchange:${previous}>${current ?? 'null'}`);
 }
 
+/** The other tabs hear of it also when a listener destroys the client. */
 function signOut(scenario: Scenario) {
   change(scenario);
   scenario.expectedNotices.push('c');
@@ -156,11 +171,7 @@ function tokenArrives(scenario: Scenario, shopper: number, token: string) {
   } else {
     scenario.customer = scenario.lastSeen = shopper;
   }
-  scenario.expectedEvents.push('token:' + String(shopper));
-  if (scenario.destroyOnToken) {
-    scenario.destroyed = true;
-    expectCloses(scenario, CLOSE_DESTROY);
-  }
+  if (!scenario.destroyed) heard(scenario, 'token', 'token:' + String(shopper));
 }
 
 /** Only the newest answer to a request of the current epoch is applied. */
@@ -239,11 +250,16 @@ function tokenRequest(scenario: Scenario) {
   });
 }
 
+/** Every other 401's body fails (a connection reset): releasing it must not reject unhandled. */
 function apiRequest(scenario: Scenario, request: Request) {
   const header = request.headers.get('Authorization') ?? '';
   checkHandOut(scenario, header.replace(/^Bearer /, ''), 'API request');
   const status = scenario.random.chance(0.1) ? 401 : 200;
-  return Promise.resolve(new Response('{}', { status }));
+  const reset = status == 401 && ++scenario.unauthorized % 2 == 0;
+  const body = reset
+    ? new ReadableStream({ start: (controller) => controller.error(new TypeError('reset')) })
+    : '{}';
+  return Promise.resolve(new Response(body, { status }));
 }
 
 function fakeFetch(scenario: Scenario): typeof fetch {
@@ -313,7 +329,7 @@ function createScenario(seed: number): Scenario {
     notices: [],
     expectedNotices: [],
     delivered: 0,
-    destroyOnToken: false,
+    unauthorized: 0,
     destroyed: false,
     failures: [],
   } as Omit<Scenario, 'client'> as Scenario;
@@ -540,16 +556,63 @@ async function drain(scenario: Scenario) {
     scenario.calls.every((call) => call.outcome),
     'a call never settled',
   );
+  check(
+    scenario,
+    scenario.requests.every((request) => request.answered),
+    'token requests without end',
+  );
 }
 
-/** A `token` listener destroys the client: the token on its way must not be used any more. */
-function destroyOnNextToken(scenario: Scenario) {
+/**
+ * A `token`, `logout` or `invalidate` listener destroys the client: the token on its way must not
+ * be used any more, and the other tabs still hear of the identity event.
+ */
+function destroyOnNext(scenario: Scenario) {
   const { client } = scenario;
-  scenario.destroyOnToken = true;
-  const stop = client.on('token', () => {
+  const name = scenario.random.pick(['token', 'logout', 'invalidate'] as const);
+  scenario.destroyOn = name;
+  const stop = client.on(name, () => {
     stop();
     client.destroy();
   });
+}
+
+/** Tracks a `getToken` call made outside `startCall`. */
+function track(scenario: Scenario, kind: string, promise: Promise<string>) {
+  const call: Call = { kind };
+  scenario.calls.push(call);
+  promise.then(
+    (value) => {
+      call.outcome = { value };
+      checkHandOut(scenario, value, kind);
+    },
+    (error: unknown) => {
+      call.outcome = { error };
+      checkRejection(scenario, call, error);
+    },
+  );
+}
+
+/**
+ * A `token` listener asks for a token itself: it gets the one being delivered, with no request of
+ * its own (else, with `maxTokenAgeMs` 0, each answer would make it ask again, without end). After a
+ * switch it may ask once: the switch dropped the request the token answered.
+ */
+function askOnEveryToken(scenario: Scenario) {
+  const { client } = scenario;
+  client.on('token', () => {
+    const before = scenario.requests.length;
+    const switched = scenario.events.at(-2)?.startsWith('customerchange:') ?? false;
+    track(scenario, 'getToken from a token listener', client.getToken());
+    const asked = scenario.requests.length - before;
+    check(scenario, switched || asked == 0, 'a token listener’s call asked for another token');
+  });
+}
+
+/** At the end the session changes and a forced call asks: its answer is an identity event. */
+function askAfterSessionChange(scenario: Scenario) {
+  changeSession(scenario);
+  track(scenario, 'getToken', scenario.client.getToken({ force: true }));
 }
 
 async function finish(scenario: Scenario) {
@@ -569,12 +632,19 @@ async function finish(scenario: Scenario) {
 
 async function runScenario(seed: number) {
   const scenario = createScenario(seed);
+  const unhandled = (reason: unknown) => {
+    scenario.failures.push('an unhandled rejection: ' + String(reason));
+  };
+  process.on('unhandledRejection', unhandled);
   for (let i = 0; i < STEPS && !scenario.failures.length; i++) {
     await step(scenario, scenario.random.pick(ACTIONS));
   }
-  if (scenario.random.chance(0.3)) destroyOnNextToken(scenario);
+  if (scenario.random.chance(0.3)) destroyOnNext(scenario);
+  if (scenario.random.chance(0.3)) askOnEveryToken(scenario);
+  if (scenario.random.chance(0.5)) askAfterSessionChange(scenario);
   await drain(scenario);
   await finish(scenario);
+  process.off('unhandledRejection', unhandled);
   return scenario.failures;
 }
 

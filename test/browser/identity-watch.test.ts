@@ -420,6 +420,36 @@ describe('other tabs over BroadcastChannel', () => {
     }
   });
 
+  it('a logout reaches the other tabs also when a logout listener destroys the client', async () => {
+    const { notices, channel: spy } = otherTab();
+    try {
+      const { auth } = await signedInTab({ allowedOrigins: [], maxTokenAgeMs: 0 });
+      auth.on('logout', () => auth.destroy());
+      server.customerId = null;
+      await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+      // A later notice from another client in this page: everything posted before it has arrived.
+      tab().invalidate();
+      await until(() => notices.includes('i'));
+      expect(notices).toEqual(['c', 'i']);
+    } finally {
+      spy.close();
+    }
+  });
+
+  it('invalidate() reaches the other tabs also when an invalidate listener destroys the client', async () => {
+    const { notices, channel: spy } = otherTab();
+    try {
+      const { auth } = await signedInTab();
+      auth.on('invalidate', () => auth.destroy());
+      auth.invalidate();
+      tab({ allowedOrigins: [], customerId: 1 });
+      await until(() => notices.includes('c1'));
+      expect(notices).toEqual(['i', 'c1']);
+    } finally {
+      spy.close();
+    }
+  });
+
   it('invalidate() in one tab drops the token in the other, without a logout', async () => {
     const first = tab();
     const { auth: second, seen } = await signedInTab();

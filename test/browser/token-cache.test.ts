@@ -286,6 +286,23 @@ describe('token cache: identity events raised by listeners', () => {
   });
 });
 
+describe('token cache: calls made by listeners', () => {
+  it('a call from a token listener shares the token being delivered, also with maxTokenAgeMs 0', async () => {
+    const auth = client(0);
+    const fromListener: Promise<string>[] = [];
+    auth.on('token', () => {
+      // Once only: were it not shared, a listener that asks on every token would ask without end.
+      if (!fromListener.length) fromListener.push(auth.getToken());
+    });
+    const token = await auth.getToken();
+    expect(await fromListener[0]).toBe(token);
+    expect(server.tokenRequests).toHaveLength(1);
+    // Later calls still fetch.
+    await auth.getToken();
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+});
+
 /** A `fetch` whose answers the test gives, in any order. */
 function answeredByHand() {
   const answers: ((response: Response) => void)[] = [];
