@@ -211,6 +211,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       if (local == 'logout') signOut();
       else bump(local);
       // Restored from the back/forward cache with sockets still open: is their shopper still here?
+      // A token's arrival tells (a switch or a 404 closes them); the token itself is not used.
       if (local == 'pageshow' && isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
     },
     (notice) => {
