@@ -18,6 +18,7 @@ import {
   type FakeClock,
 } from './helpers/page.js';
 import { seededRandom, type Random } from './helpers/random.js';
+import { recordingTransport, type RecordedSocket } from './helpers/recording-socket.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
 // Random interleavings of calls, token answers in any order, session changes, other tabs' notices,
@@ -52,10 +53,7 @@ interface TokenRequest {
   respond: (response: Response) => void;
 }
 
-interface FakeSocket {
-  readonly shopper: number | null;
-  readyState: number;
-  closes: Close[];
+interface FakeSocket extends RecordedSocket {
   expectedClose?: Close | undefined;
 }
 
@@ -268,23 +266,13 @@ function fakeFetch(scenario: Scenario): typeof fetch {
 }
 
 function fakeTransport(scenario: Scenario) {
-  return class {
-    readonly record: FakeSocket;
-    constructor(href: string) {
-      const token = new URL(href).searchParams.get('token') ?? '';
-      checkHandOut(scenario, token, 'socket URL');
-      const shopper = scenario.byToken.get(token)?.shopper ?? null;
-      this.record = { shopper, readyState: 1, closes: [] };
-      scenario.sockets.push(this.record);
-    }
-    get readyState() {
-      return this.record.readyState;
-    }
-    close(code: number, reason: string) {
-      this.record.closes.push([code, reason]);
-      this.record.readyState = 3;
-    }
-  };
+  return recordingTransport((token) => {
+    checkHandOut(scenario, token, 'socket URL');
+    const shopper = scenario.byToken.get(token)?.shopper ?? null;
+    const record: FakeSocket = { shopper, readyState: 1, closes: [] };
+    scenario.sockets.push(record);
+    return record;
+  });
 }
 
 /** A channel that counts the notices delivered to the client's tab. */

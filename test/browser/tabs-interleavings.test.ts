@@ -15,6 +15,7 @@ import {
   type FakeClock,
 } from './helpers/page.js';
 import { seededRandom, type Random } from './helpers/random.js';
+import { recordingTransport, type RecordedSocket } from './helpers/recording-socket.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 
 // Two tabs of one store: two clients with the same client ID in one page, talking over a real
@@ -39,12 +40,6 @@ interface TokenRequest {
   respond: (response: Response) => void;
 }
 
-interface FakeSocket {
-  shopper: number | null;
-  readyState: number;
-  closes: (readonly [code: number, reason: string])[];
-}
-
 interface Tab {
   name: string;
   client: CustomerAuthClient;
@@ -54,7 +49,7 @@ interface Tab {
   own: number;
   /** The last token request made before a notice that dropped this tab's token. */
   fence: number;
-  sockets: FakeSocket[];
+  sockets: RecordedSocket[];
   /** Events raised here by its own doing (not by a notice), this step. */
   local: string[];
   notSignedIn: boolean;
@@ -167,23 +162,16 @@ function tabFetch(world: World, tab: Tab): typeof fetch {
 }
 
 function tabTransport(world: World, tab: Tab) {
-  return class {
-    readonly record: FakeSocket;
-    constructor(href: string) {
-      const token = new URL(href).searchParams.get('token') ?? '';
-      checkHandOut(world, tab, token, 'socket URL');
-      const shopper = world.byToken.get(token)?.shopper ?? null;
-      this.record = { shopper, readyState: 1, closes: [] };
-      tab.sockets.push(this.record);
-    }
-    get readyState() {
-      return this.record.readyState;
-    }
-    close(code: number, reason: string) {
-      this.record.closes.push([code, reason]);
-      this.record.readyState = 3;
-    }
-  };
+  return recordingTransport((token) => {
+    checkHandOut(world, tab, token, 'socket URL');
+    const record = {
+      shopper: world.byToken.get(token)?.shopper ?? null,
+      readyState: 1,
+      closes: [],
+    };
+    tab.sockets.push(record);
+    return record;
+  });
 }
 
 function openTab(world: World, name: string): Tab {
