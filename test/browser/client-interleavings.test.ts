@@ -12,6 +12,7 @@ import {
   fakeClock,
   keepClicksOnPage,
   leavePage,
+  nextTurn,
   newClient,
   restorePage,
   setPageUrl,
@@ -102,8 +103,6 @@ interface Scenario {
 const check = (scenario: Scenario, ok: boolean, what: string) => {
   if (!ok) scenario.failures.push(what);
 };
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Waits a bounded number of turns for `condition` (a tab notice takes a few); returns it. */
 async function turnsUntil(condition: () => boolean) {

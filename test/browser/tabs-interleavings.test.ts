@@ -10,6 +10,7 @@ import {
   fakeClock,
   keepClicksOnPage,
   leavePage,
+  nextTurn,
   restorePage,
   setPageUrl,
   type FakeClock,
@@ -272,8 +273,6 @@ function advanceClock(world: World) {
 
 const ACTIONS = [startCall, startCall, startCall, answerOne, answerOne, answerOne, answerOne];
 const RARE = [changeSession, changeSession, invalidate, logoutClick, advanceClock];
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Lets answers take effect, then waits (bounded) until every notice posted was delivered. */
 async function settle(world: World) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/browser/options.js';
 import { createTokenCache, type CachedTokenGetter } from '../../src/browser/token-cache.js';
 import type { ReceivedToken } from '../../src/browser/token-source.js';
-import { fakeClock, type FakeClock } from './helpers/page.js';
+import { fakeClock, nextTurn, type FakeClock } from './helpers/page.js';
 import { seededRandom, type Random } from './helpers/random.js';
 
 // Random interleavings of calls, answers in any order, identity events, aborts and clock changes,
@@ -263,7 +263,7 @@ function abortCall(scenario: Scenario) {
 /** Lets every answer take effect; callers that ask again must share one new request. */
 async function settle(scenario: Scenario) {
   const before = scenario.requests.length;
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   const started = scenario.requests.length - before;
   scenario.newestHandedOutBefore = scenario.newestHandedOut;
   check(scenario, started <= 1, `callers asking again started ${started} requests`);

@@ -124,6 +124,9 @@ export function restorePage(): void {
 /** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
 export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves on the next turn of the event loop, once every promise job queued before has run. */
+export const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Resolves after `count` tasks queued one from the other, so after whatever was queued as many
  * tasks deep before the call: an order, not a time, that holds however late the timers fire.
