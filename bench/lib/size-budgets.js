@@ -19,12 +19,13 @@ export const IIFE_GOAL_BYTES = 3072;
  * method of the clicked element, which a form control named `closest` can shadow, and listener
  * options have no prototype, where a polluted `once` let each listener hear one event only; a
  * token that arrived across an identity event is no longer sent by `fetch` or returned by
- * `getToken`, when two token answers settle together).
+ * `getToken`, when two token answers settle together; a tab notice sent while the page is hidden
+ * reaches the other tabs).
  */
 export const SIZE_BUDGETS = {
   iife: 4608,
   esmFetchOnly: 384,
-  esmConfigureAndFetch: 4288,
+  esmConfigureAndFetch: 4352,
   esmEverything: 4480,
   server: 6080,
 };

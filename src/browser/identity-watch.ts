@@ -36,6 +36,7 @@ function connectTabs(
     open();
     listen(window, 'pagehide', signal, () => {
       channel?.close();
+      channel = undefined;
     });
     listen(window, 'pageshow', signal, (event: PageTransitionEvent) => {
       if (event.persisted) open();
@@ -52,7 +53,10 @@ function connectTabs(
     try {
       signal.throwIfAborted();
       if (Channel) {
-        channel?.postMessage(notice);
+        // While hidden, through a channel of its own: closed at once, it hears nothing.
+        const sender = channel ?? new Channel(key);
+        sender.postMessage(notice);
+        if (!channel) sender.close();
       } else {
         // Written and removed at once: the other tabs get a storage event, nothing stays behind.
         localStorage.setItem(key, notice + ' ' + String(Math.random()));

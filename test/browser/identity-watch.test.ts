@@ -373,6 +373,57 @@ describe('page lifecycle', () => {
     }
   });
 
+  it('invalidate() from a pagehide handler reaches the other tabs through a channel closed at once', async () => {
+    const { notices, channel: spy } = otherTab();
+    const channels: BroadcastChannel[] = [];
+    const closed = new Set<BroadcastChannel>();
+    class RecordingChannel extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        channels.push(this);
+      }
+      override close() {
+        closed.add(this);
+        super.close();
+      }
+    }
+    const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
+    // A page handler, added after the client's: it runs once the client has closed its channel.
+    const onHide = () => auth.invalidate();
+    window.addEventListener('pagehide', onHide);
+    try {
+      leavePage();
+      // A later notice from another client in this page: everything posted before it has arrived.
+      tab({ allowedOrigins: [], customerId: 7 });
+      await until(() => notices.includes('c7'));
+      expect(notices).toEqual(['i', 'c7']);
+      // The channel that sent it was closed at once, so the hidden page still hears nothing.
+      expect(channels).toHaveLength(2);
+      expect(channels.every((channel) => closed.has(channel))).toBe(true);
+    } finally {
+      window.removeEventListener('pagehide', onHide);
+      spy.close();
+    }
+  });
+
+  it("invalidate() from a capture pageshow listener that runs before the client's reaches the other tabs", async () => {
+    const { notices, channel: spy } = otherTab();
+    let auth: CustomerAuthClient | undefined;
+    const onShow = () => auth?.invalidate();
+    window.addEventListener('pageshow', onShow, true);
+    try {
+      auth = tab();
+      leavePage();
+      restorePage();
+      tab({ allowedOrigins: [], customerId: 7 });
+      await until(() => notices.includes('c7'));
+      expect(notices).toEqual(['i', 'c7']);
+    } finally {
+      window.removeEventListener('pageshow', onShow, true);
+      spy.close();
+    }
+  });
+
   it('destroy() closes the tab channel, also the one reopened after a restore from the cache', () => {
     const channels: BroadcastChannel[] = [];
     const closed = new Set<BroadcastChannel>();

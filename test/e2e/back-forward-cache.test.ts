@@ -166,4 +166,39 @@ describeInChromium('scenario 7: back/forward cache', () => {
     await expect.poll(sdkCall).toBeDefined();
     expect(bearerCustomerId(sdkCall()?.authorization)).toBe(1);
   });
+  it('7e. invalidate() from a pagehide handler reaches the other tabs, and the page still enters the cache', async () => {
+    const { demo, context } = store;
+    const { page } = await openWatchedPage(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.enable');
+    const notRestored: string[] = [];
+    cdp.on('Page.backForwardCacheNotUsed', (event) => {
+      notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason));
+    });
+    await page.addInitScript(() => {
+      window.addEventListener('pageshow', (event) => {
+        document.documentElement.dataset['restored'] = String(event.persisted);
+      });
+    });
+    await page.goto(demo.storefront.url);
+    await waitForStorePage(page);
+    const { page: otherTab } = await openWatchedPage(context);
+    await otherTab.goto(demo.storefront.url);
+    await waitForStorePage(otherTab);
+
+    // The page's own handler runs after the SDK's, which has closed the tab channel by then.
+    await page.evaluate(() => {
+      const store = window as unknown as StoreWindow;
+      window.addEventListener('pagehide', () => {
+        store.BcCustomerAuth.getDefaultClient().invalidate();
+      });
+    });
+    await page.goto('about:blank');
+    await expect.poll(() => loggedEvents(otherTab)).toContain('invalidate');
+
+    await page.goBack({ waitUntil: 'commit' });
+    await page.waitForSelector('html[data-restored]');
+    expect(notRestored).toEqual([]);
+    expect(await page.getAttribute('html', 'data-restored')).toBe('true');
+  });
 });
