@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// A test that asserts nothing cannot fail; a poll gives the slow machine time before it does.
+const expect = { requireAssertions: true, poll: { timeout: 10_000 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +11,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'happy-dom',
+          expect,
         },
       },
       {
@@ -15,6 +19,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/server/**/*.test.ts', 'test/ssr/**/*.test.ts', 'test/demo/**/*.test.ts'],
           environment: 'node',
+          expect,
         },
       },
       {
@@ -25,6 +30,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          expect,
         },
       },
     ],
