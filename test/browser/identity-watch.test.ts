@@ -525,6 +525,9 @@ describe('other tabs over BroadcastChannel', () => {
       }
       await second.getToken();
       first.invalidate();
+      // The notice reaches the spy and the second tab as tasks of their own: wait for them, then
+      // long enough for an echo to have followed.
+      await until(() => notices.length >= 1 && reasons.length >= 2);
       await settle(50);
       expect(notices).toEqual(['i']);
       expect(reasons).toEqual(['invalidate', 'tab']);

@@ -339,16 +339,20 @@ async function runScenario(seed: number) {
 keepClicksOnPage();
 
 describe('two tabs: random interleavings', () => {
-  it(`keep their cross-tab promises over ${SEEDS.length} seeded scenarios`, async () => {
-    const failed: string[] = [];
-    // A few failing seeds are enough to read (a broken client may echo notices for ever).
-    for (const seed of SEEDS) {
-      if (failed.length == 3) break;
-      setPageUrl('https://store.example.com/');
-      document.body.innerHTML = '<a id="logout" href="/login.php?action=logout">Sign out</a>';
-      const [first] = await runScenario(seed);
-      if (first) failed.push(`seed ${seed}: ${first}`);
-    }
-    expect(failed).toEqual([]);
-  });
+  it(
+    `keep their cross-tab promises over ${SEEDS.length} seeded scenarios`,
+    { timeout: 30_000 },
+    async () => {
+      const failed: string[] = [];
+      // A few failing seeds are enough to read (a broken client may echo notices for ever).
+      for (const seed of SEEDS) {
+        if (failed.length == 3) break;
+        setPageUrl('https://store.example.com/');
+        document.body.innerHTML = '<a id="logout" href="/login.php?action=logout">Sign out</a>';
+        const [first] = await runScenario(seed);
+        if (first) failed.push(`seed ${seed}: ${first}`);
+      }
+      expect(failed).toEqual([]);
+    },
+  );
 });

@@ -10,6 +10,7 @@ import {
 import { apiRequestsAfter, callInPage } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
+  loggedEvents,
   openWatchedPage,
   signInThroughForm,
   waitForStorePage,
@@ -65,6 +66,8 @@ describeInChromium('scenario 9: the token never lands in storage, cookies or URL
     await tabA.goBack();
     await waitForStorePage(tabA);
     await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
+    // Tab B's notice reaches tab A as a task of its own: the call is made once tab A has heard it.
+    await expect.poll(() => loggedEvents(tabA)).toContain('logout');
     expect((await callInPage(tabA, `${demo.api.origin}/points`)).error?.code).toBe('NOT_SIGNED_IN');
 
     await expect
