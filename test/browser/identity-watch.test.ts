@@ -38,6 +38,23 @@ function record(client: CustomerAuthClient) {
   return seen;
 }
 
+/** A `BroadcastChannel` option that records every channel a client opens and which it closed. */
+function recordingChannels() {
+  const channels: BroadcastChannel[] = [];
+  const closed = new Set<BroadcastChannel>();
+  class RecordingChannel extends BroadcastChannel {
+    constructor(name: string) {
+      super(name);
+      channels.push(this);
+    }
+    override close() {
+      closed.add(this);
+      super.close();
+    }
+  }
+  return { RecordingChannel, channels, closed };
+}
+
 const tab = (options: Parameters<typeof newClient>[0] = { allowedOrigins: [] }) =>
   newClient(options);
 
@@ -375,18 +392,7 @@ describe('page lifecycle', () => {
 
   it('invalidate() from a pagehide handler reaches the other tabs through a channel closed at once', async () => {
     const { notices, channel: spy } = otherTab();
-    const channels: BroadcastChannel[] = [];
-    const closed = new Set<BroadcastChannel>();
-    class RecordingChannel extends BroadcastChannel {
-      constructor(name: string) {
-        super(name);
-        channels.push(this);
-      }
-      override close() {
-        closed.add(this);
-        super.close();
-      }
-    }
+    const { RecordingChannel, channels, closed } = recordingChannels();
     const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
     // A page handler, added after the client's: it runs once the client has closed its channel.
     const onHide = () => auth.invalidate();
@@ -425,18 +431,7 @@ describe('page lifecycle', () => {
   });
 
   it('destroy() closes the tab channel, also the one reopened after a restore from the cache', () => {
-    const channels: BroadcastChannel[] = [];
-    const closed = new Set<BroadcastChannel>();
-    class RecordingChannel extends BroadcastChannel {
-      constructor(name: string) {
-        super(name);
-        channels.push(this);
-      }
-      override close() {
-        closed.add(this);
-        super.close();
-      }
-    }
+    const { RecordingChannel, channels, closed } = recordingChannels();
     const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
     leavePage();
     restorePage();

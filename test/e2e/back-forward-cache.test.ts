@@ -1,3 +1,4 @@
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
 import {
@@ -22,6 +23,26 @@ import {
   waitForStorePage,
   type StoreWindow,
 } from './support/store-page.js';
+
+/**
+ * A watched page that marks each `pageshow` on `<html data-restored>` (`true` for a restore from
+ * the back/forward cache) and collects Chromium's reasons for not restoring it.
+ */
+async function openCachedPage(context: BrowserContext) {
+  const { page } = await openWatchedPage(context);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.enable');
+  const notRestored: string[] = [];
+  cdp.on('Page.backForwardCacheNotUsed', (event) => {
+    notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason));
+  });
+  await page.addInitScript(() => {
+    window.addEventListener('pageshow', (event) => {
+      document.documentElement.dataset['restored'] = String(event.persisted);
+    });
+  });
+  return { page, notRestored };
+}
 
 describeInChromium('scenario 7: back/forward cache', () => {
   let streams: EventStreamServer;
@@ -72,18 +93,7 @@ describeInChromium('scenario 7: back/forward cache', () => {
 
   it('7b. going back from one store page to another restores it from the cache (no beacon evicts it)', async () => {
     const { demo, context } = store;
-    const { page } = await openWatchedPage(context);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Page.enable');
-    const notRestored: string[] = [];
-    cdp.on('Page.backForwardCacheNotUsed', (event) => {
-      notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason));
-    });
-    await page.addInitScript(() => {
-      window.addEventListener('pageshow', (event) => {
-        document.documentElement.dataset['restored'] = String(event.persisted);
-      });
-    });
+    const { page, notRestored } = await openCachedPage(context);
     // A guest is enough: every store page carries the script tag and its page-load beacon.
     await page.goto(demo.storefront.url);
     await waitForStorePage(page);
@@ -168,18 +178,7 @@ describeInChromium('scenario 7: back/forward cache', () => {
   });
   it('7e. invalidate() from a pagehide handler reaches the other tabs, and the page still enters the cache', async () => {
     const { demo, context } = store;
-    const { page } = await openWatchedPage(context);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Page.enable');
-    const notRestored: string[] = [];
-    cdp.on('Page.backForwardCacheNotUsed', (event) => {
-      notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason));
-    });
-    await page.addInitScript(() => {
-      window.addEventListener('pageshow', (event) => {
-        document.documentElement.dataset['restored'] = String(event.persisted);
-      });
-    });
+    const { page, notRestored } = await openCachedPage(context);
     await page.goto(demo.storefront.url);
     await waitForStorePage(page);
     const { page: otherTab } = await openWatchedPage(context);
