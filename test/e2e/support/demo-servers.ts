@@ -6,6 +6,9 @@ import { startTestDemo } from '../../demo/support/demo-harness.js';
 /** The SDK's close code for the sockets of a shopper who signed out (README, Constants). */
 export const CLOSE_CODE_LOGOUT = 4001;
 
+/** The SDK's close code for the sockets of a shopper replaced by another (README, Constants). */
+export const CLOSE_CODE_CUSTOMER_CHANGE = 4002;
+
 /** The longest `maxTokenAgeMs`: only an identity event, never age, drops the cached token. */
 export const LONG_TOKEN_AGE_MS = 60_000;
 
