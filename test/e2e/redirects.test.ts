@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { closeServer, listen } from '../../demo/lib/listen.js';
+import { createRecordedServer } from '../../demo/lib/recorded-server.js';
+import type { RecordedRequest } from '../../demo/lib/request-recorder.js';
+import { describeInChromium } from './support/chromium.js';
+import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
+import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
+import { useStoreInChromium } from './support/store-fixture.js';
+import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+
+/**
+ * An allowed API that answers every call with a 302 to `target()`, with CORS for any page (a
+ * preflight gets 204), as an API behind a misconfigured proxy or a compromised route might.
+ */
+async function startRedirectingApi(target: () => string) {
+  const { server, requests } = createRecordedServer(async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, X-Customer-Token');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(302, { Location: target() + (req.url ?? '') }).end();
+    await Promise.resolve();
+  });
+  const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'redirecting API' });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests: requests as RecordedRequest[],
+    close: () => closeServer(server),
+  };
+}
+
+/** What a call made in the page came to: the response's type and status, or the error. */
+type Outcome = { type: string; status: number } | { error: string };
+
+describeInChromium('redirects: the token never follows one', () => {
+  let elsewhere: RecordingServer;
+  let redirecting: Awaited<ReturnType<typeof startRedirectingApi>>;
+  beforeAll(async () => {
+    elsewhere = await startRecordingServer();
+    redirecting = await startRedirectingApi(() => elsewhere.origin);
+  });
+  afterAll(async () => {
+    await Promise.all([elsewhere?.close(), redirecting?.close()]);
+  });
+  beforeEach(() => {
+    redirecting.requests.length = 0;
+    elsewhere.requests.length = 0;
+  });
+  const store = useStoreInChromium({
+    demo: () => ({ extraConnectOrigins: [redirecting.origin, elsewhere.origin] }),
+  });
+
+  /**
+   * Signs in, then calls `url` from the page through a client of its own that allows only the
+   * redirecting API, with the token in `header`; `init` is passed to the call.
+   */
+  async function callThroughRedirect(header: string, init: RequestInit = {}): Promise<Outcome> {
+    const { demo } = store;
+    const { page } = await openWatchedPage(store.context);
+    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    return page.evaluate(
+      async ([appClientId, api, authHeaderName, init]) => {
+        const { BcCustomerAuth } = window as unknown as StoreWindow;
+        const auth = BcCustomerAuth.createCustomerAuth({
+          appClientId,
+          allowedOrigins: [api],
+          authHeaderName,
+          authScheme: authHeaderName === 'Authorization' ? 'Bearer' : '',
+        });
+        try {
+          const response = await auth.fetch(`${api}/points`, init);
+          return { type: response.type, status: response.status };
+        } catch (error) {
+          return { error: error instanceof Error ? `${error.name}: ${error.message}` : '?' };
+        }
+      },
+      [CLIENT_ID, redirecting.origin, header, init] as const,
+    );
+  }
+
+  const sentTo = (requests: RecordedRequest[]) =>
+    requests.filter((request) => request.method !== 'OPTIONS');
+
+  it('a redirect from an allowed API comes back unfollowed, with the token sent only to that API', async () => {
+    const outcome = await callThroughRedirect('Authorization');
+    expect(outcome).toEqual({ type: 'opaqueredirect', status: 0 });
+    const [call] = sentTo(redirecting.requests);
+    expect(bearerCustomerId(call?.authorization)).toBe(1);
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('a custom header, which browsers keep across a cross-origin redirect, is not followed either', async () => {
+    const outcome = await callThroughRedirect('X-Customer-Token');
+    expect(outcome).toEqual({ type: 'opaqueredirect', status: 0 });
+    expect(sentTo(redirecting.requests).map((call) => call.headers['x-customer-token'])).toEqual([
+      expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+    ]);
+    expect(elsewhere.requests).toEqual([]);
+
+    // What the SDK prevents: a plain fetch with the same header follows the redirect and carries
+    // the header to the other origin.
+    const { page } = await openWatchedPage(store.context);
+    await page.goto(store.demo.storefront.url);
+    await page.evaluate(
+      (url) => fetch(url, { headers: { 'X-Customer-Token': 'not-a-token' } }),
+      `${redirecting.origin}/points`,
+    );
+    expect(sentTo(elsewhere.requests).map((call) => call.headers['x-customer-token'])).toEqual([
+      'not-a-token',
+    ]);
+  });
+
+  it("the caller's redirect: 'error' is honoured: the call fails and nothing reaches the other origin", async () => {
+    const outcome = await callThroughRedirect('Authorization', { redirect: 'error' });
+    expect(outcome).toEqual({ error: expect.stringMatching(/^TypeError: /) as unknown });
+    expect(elsewhere.requests).toEqual([]);
+  });
+});
