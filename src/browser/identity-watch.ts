@@ -26,7 +26,7 @@ function connectTabs(
     if (typeof notice == 'string') onNotice(notice.replace(/ .*/, ''));
   };
   if (Channel) {
-    // Closed while the page is hidden: Chromium evicts a cached page whose channel gets a message.
+    // Closed from `pagehide` to a restore: Chromium evicts a cached page that hears a message.
     const open = () => {
       channel = new Channel(key);
       listen(channel, 'message', signal, (event: MessageEvent) => {
@@ -53,7 +53,7 @@ function connectTabs(
     try {
       signal.throwIfAborted();
       if (Channel) {
-        // While hidden, through a channel of its own: closed at once, it hears nothing.
+        // After `pagehide`: a channel of its own, closed at once, so the page hears nothing.
         const sender = channel ?? new Channel(key);
         sender.postMessage(notice);
         if (!channel) sender.close();

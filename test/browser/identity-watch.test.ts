@@ -441,6 +441,25 @@ describe('page lifecycle', () => {
     auth.destroy();
     expect(channels.map((channel) => closed.has(channel))).toEqual([true, true]);
   });
+
+  it('a client destroyed while the page is hidden posts nothing and reopens no channel on a restore', async () => {
+    const { notices, channel: spy } = otherTab();
+    const { RecordingChannel, channels } = recordingChannels();
+    const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
+    try {
+      leavePage();
+      auth.destroy();
+      // A page handler that runs after the destroy: no channel of its own is opened for it.
+      auth.invalidate();
+      restorePage();
+      tab({ allowedOrigins: [], customerId: 7 });
+      await until(() => notices.includes('c7'));
+      expect(notices).toEqual(['c7']);
+      expect(channels).toHaveLength(1);
+    } finally {
+      spy.close();
+    }
+  });
 });
 
 describe('other tabs over BroadcastChannel', () => {

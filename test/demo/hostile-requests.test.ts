@@ -67,7 +67,7 @@ describe('hostile requests', () => {
         new Promise<number>((resolve) =>
           demo.api.server.getConnections((_error, count) => resolve(count)),
         );
-      await expect.poll(connections, { timeout: 2_000 }).toBe(0);
+      await expect.poll(connections).toBe(0);
     } finally {
       socket.destroy();
       await demo.close();

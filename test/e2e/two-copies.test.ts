@@ -8,7 +8,13 @@ import {
 } from './support/demo-servers.js';
 import { callInPage } from './support/page-calls.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
-import { addEarlierCopy, bundleEsmCopy, IIFE, recordNotices } from './support/sdk-copies.js';
+import {
+  addEarlierCopy,
+  bundleEsmCopy,
+  IIFE,
+  notices,
+  recordNotices,
+} from './support/sdk-copies.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { openWatchedPage, signInThroughForm, waitForStorePage } from './support/store-page.js';
 
@@ -48,9 +54,7 @@ describeInChromium('two copies of the SDK on one page', () => {
     });
     const { page, pageErrors } = await signedInPage();
     // Each copy sent its page-load beacon.
-    expect(
-      await page.evaluate(() => (window as unknown as { __notices: string[] }).__notices),
-    ).toEqual(['c1', 'c1']);
+    expect(await notices(page)).toEqual(['c1', 'c1']);
 
     expect(await callInPage(page, `${other.origin}/collect`)).toMatchObject({
       error: { code: 'ORIGIN_NOT_ALLOWED' },

@@ -74,3 +74,8 @@ export async function recordNotices(page: Page): Promise<void> {
     new BroadcastChannel(name).onmessage = (event) => notices.push(String(event.data));
   }, `bc-customer-auth:${CLIENT_ID}`);
 }
+
+/** The notices {@link recordNotices} has recorded in the page, oldest first. */
+export function notices(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __notices: string[] }).__notices);
+}
