@@ -19,8 +19,8 @@ export const IIFE_GOAL_BYTES = 3072;
  * method of the clicked element, which a form control named `closest` can shadow, and listener
  * options have no prototype, where a polluted `once` let each listener hear one event only; a
  * token that arrived across an identity event is no longer sent by `fetch` or returned by
- * `getToken`, when two token answers settle together; a tab notice sent while the page is hidden
- * reaches the other tabs).
+ * `getToken`, when two token answers settle together; a tab notice sent between `pagehide` and a
+ * restore from the back/forward cache reaches the other tabs).
  */
 export const SIZE_BUDGETS = {
   iife: 4608,

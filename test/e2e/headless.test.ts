@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { send } from '../../demo/lib/http.js';
 import { closeServer, listen } from '../../demo/lib/listen.js';
 import { createLoyaltyApi, type LoyaltyApi } from '../../demo/loyalty-api.js';
 import { describeInChromium, launchChromium } from './support/chromium.js';
@@ -15,6 +16,8 @@ import {
 } from './support/demo-servers.js';
 import { bundleEsmCopy } from './support/sdk-copies.js';
 
+const HEADLESS_PAGE = '<!doctype html><title>Headless shop</title><script src="/app.js"></script>';
+
 /**
  * A headless front end on its own origin: a page whose bundle includes the ESM build, and the
  * backend route the README's headless example calls for the token. `shopper` is who the backend
@@ -24,20 +27,18 @@ async function startHeadlessFrontEnd(bundle: string) {
   const state = { shopper: 1 as number | null, tokenRequests: 0 };
   const server = createServer((req, res) => {
     if (req.url === '/app.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(bundle);
+      send(res, 200, 'text/javascript', bundle);
     } else if (req.url === '/api/bc-customer-token') {
       state.tokenRequests += 1;
       if (state.shopper === null) {
-        res.writeHead(404).end();
+        send(res, 404, 'text/plain', '');
         return;
       }
       void signToken({ customerId: state.shopper }).then((jwt) => {
-        res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end(jwt);
+        send(res, 200, 'text/plain', jwt, { 'Cache-Control': 'no-store' });
       });
     } else {
-      res
-        .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><title>Headless shop</title><script src="/app.js"></script>');
+      send(res, 200, 'text/html; charset=utf-8', HEADLESS_PAGE);
     }
   });
   const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'headless front end' });

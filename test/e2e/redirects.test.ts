@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { closeServer, listen } from '../../demo/lib/listen.js';
-import { createRecordedServer } from '../../demo/lib/recorded-server.js';
 import type { RecordedRequest } from '../../demo/lib/request-recorder.js';
 import { describeInChromium } from './support/chromium.js';
 import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
@@ -12,8 +10,8 @@ import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/
  * An allowed API that answers every call with a 302 to `target()`, with CORS for any page (a
  * preflight gets 204), as an API behind a misconfigured proxy or a compromised route might.
  */
-async function startRedirectingApi(target: () => string): Promise<RecordingServer> {
-  const { server, requests } = createRecordedServer(async (req, res) => {
+function startRedirectingApi(target: () => string): Promise<RecordingServer> {
+  return startRecordingServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, X-Customer-Token');
     if (req.method === 'OPTIONS') {
@@ -22,12 +20,6 @@ async function startRedirectingApi(target: () => string): Promise<RecordingServe
     }
     res.writeHead(302, { Location: target() + (req.url ?? '') }).end();
   });
-  const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'redirecting API' });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => closeServer(server),
-  };
 }
 
 /** What a call made in the page came to: the response's type and status, or the error. */
