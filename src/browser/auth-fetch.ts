@@ -28,7 +28,6 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
     const request = new Request(input, init);
     // …and after: what is sent is the Request's own URL, whatever `.url` the input claimed.
     allowUrl(options.allowedOrigins, request.url);
-    const signal = init?.signal ?? given?.signal;
     // Browsers hide a redirect's target, so a redirect cannot be followed safely: hand it back as is.
     const redirect: RequestRedirect = request.redirect == 'error' ? 'error' : 'manual';
     // Strings, Blobs, buffers, URLSearchParams and FormData can be sent twice; a stream cannot, and
@@ -37,7 +36,8 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
     const replayable = typeof body?.getReader != 'function';
     let shopper: CustomerSummary | undefined;
     const send = (retry?: boolean) =>
-      useToken(signal, retry, ([token, customer]) => {
+      // The Request's own signal follows the caller's, as `fetch` would (`signal: null` included).
+      useToken(request.signal, retry, ([token, customer]) => {
         // A request meant for one shopper is never replayed as another.
         if (retry && !isSameShopper(customer, shopper)) return;
         shopper = customer;
