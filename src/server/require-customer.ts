@@ -33,6 +33,8 @@ export interface ResponseLike {
   statusCode: number;
   /** When `true`, the status and headers are left alone and only the body is written. */
   readonly headersSent?: boolean;
+  /** When `true` (the response has ended already), nothing is written. */
+  readonly writableEnded?: boolean;
   /** Sets `WWW-Authenticate`, `Cache-Control` and `Content-Type` on a refusal. */
   setHeader(name: string, value: string): unknown;
   /** Ends the response with the refusal's JSON body. */
@@ -196,7 +198,8 @@ export function requireCustomer(
       res.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     }
-    res.end(answer.body);
+    // Writing to an ended response emits ERR_STREAM_WRITE_AFTER_END on it: an uncaught exception.
+    if (!res.writableEnded) res.end(answer.body);
     return undefined;
   };
 }

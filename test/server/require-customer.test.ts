@@ -233,3 +233,28 @@ describe('requireCustomer creation', () => {
     );
   });
 });
+
+describe('requireCustomer on a response that has already ended', () => {
+  it('writes nothing more (no ERR_STREAM_WRITE_AFTER_END on res, which would crash the process)', async () => {
+    const auth = requireCustomer(testVerifier());
+    const errors: unknown[] = [];
+    let settled: Promise<unknown> = Promise.resolve('not called');
+    const { server, origin } = await listen((req, res) => {
+      // Without a listener this 'error' event is an uncaught exception.
+      res.on('error', (error) => errors.push(error));
+      // The app has answered already (a body still being flushed), then authenticates by mistake.
+      res.end('x'.repeat(4 << 20));
+      settled = auth(req, res);
+    });
+    try {
+      const response = await fetch(`${origin}/points`);
+      expect(response.status).toBe(200);
+      expect((await response.text()).length).toBe(4 << 20);
+      expect(await settled).toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(errors).toStrictEqual([]);
+    } finally {
+      await close(server);
+    }
+  });
+});
