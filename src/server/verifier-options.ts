@@ -31,7 +31,7 @@ export interface VerifierOptions {
   storeHashes: readonly string[] | null;
   /**
    * Allowed clock difference with BigCommerce when checking `exp`, `iat`
-   * and `nbf`, in whole seconds.
+   * and `nbf`, in whole seconds; less than `maxLifetimeSeconds`.
    *
    * @default 30
    * @example 5
@@ -142,13 +142,12 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   );
   const maxLifetimeSeconds = resolveSeconds(own.maxLifetimeSeconds, 'maxLifetimeSeconds', 900, 1);
   const minRemainingSeconds = resolveSeconds(own.minRemainingSeconds, 'minRemainingSeconds', 0, 0);
-  if (
-    minRemainingSeconds > 0 &&
-    minRemainingSeconds + clockToleranceSeconds >= maxLifetimeSeconds
-  ) {
+  // minRemainingSeconds + clockToleranceSeconds must stay below maxLifetimeSeconds. Alone, a
+  // tolerance as long as the lifetime would keep an expired token valid for a whole lifetime again.
+  if (minRemainingSeconds + clockToleranceSeconds >= maxLifetimeSeconds) {
     throw optionError(
-      'minRemainingSeconds',
-      'plus clockToleranceSeconds must be less than maxLifetimeSeconds',
+      minRemainingSeconds ? 'minRemainingSeconds' : 'clockToleranceSeconds',
+      'is too large for maxLifetimeSeconds',
     );
   }
   const now = own.now ?? ((): number => Date.now());

@@ -31,7 +31,9 @@ function currentSeconds(now: () => number): number {
   if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds)) {
     throw new TokenVerificationError('INTERNAL', 'the "now" option returned no finite time');
   }
-  return Math.floor(milliseconds / 1000);
+  // Not rounded: flooring would let `exp − now ≥ minRemainingSeconds + clockToleranceSeconds`
+  // pass for up to a second too long. The other time checks give the same answers either way.
+  return milliseconds / 1000;
 }
 
 function asVerificationError(error: unknown): TokenVerificationError {

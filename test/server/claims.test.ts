@@ -62,6 +62,29 @@ describe('time claims with an injected clock (tolerance 30 s)', () => {
     });
   });
 
+  it('measures minRemainingSeconds to the millisecond, never rounding the clock down', async () => {
+    // Documented: accepted only while exp − now ≥ minRemainingSeconds + clockToleranceSeconds.
+    const options = { clockToleranceSeconds: 0, minRemainingSeconds: 60 };
+    const token = tokenAt(NOW - 840, NOW + 60);
+    expect(await codeOf(token, { ...options, now: () => NOW * 1000 })).toBeUndefined();
+    // 59.5 s left: a result cached for 60 s would outlive the token by half a second.
+    expect(await codeOf(token, { ...options, now: () => NOW * 1000 + 500 })).toBe('EXPIRED');
+  });
+
+  it.each([
+    ['exp = now + 0.001 s', NOW - 899, NOW + 1, (NOW + 1) * 1000 - 1, undefined],
+    ['exp = now', NOW - 899, NOW + 1, (NOW + 1) * 1000, 'EXPIRED'],
+    ['iat = now + 0.001 s', NOW + 1, NOW + 901, (NOW + 1) * 1000 - 1, 'ISSUED_IN_FUTURE'],
+    ['iat = now', NOW + 1, NOW + 901, (NOW + 1) * 1000, undefined],
+  ])(
+    'reads a clock between whole seconds exactly (tolerance 0): %s → %s',
+    async (_n, iat, exp, ms, code) => {
+      expect(await codeOf(tokenAt(iat, exp), { clockToleranceSeconds: 0, now: () => ms })).toBe(
+        code,
+      );
+    },
+  );
+
   it('keeps plain expiry lenient by the tolerance when minRemainingSeconds is 0', async () => {
     expect(await codeOf(tokenAt(NOW - 929, NOW - 29))).toBeUndefined();
     expect(await codeOf(tokenAt(NOW - 930, NOW - 30))).toBe('EXPIRED');

@@ -32,6 +32,9 @@ describe('createVerifier options', () => {
     ['clockToleranceSeconds', { clockToleranceSeconds: -1 }],
     ['clockToleranceSeconds', { clockToleranceSeconds: 1.5 }],
     ['clockToleranceSeconds', { clockToleranceSeconds: '30' }],
+    ['clockToleranceSeconds', { clockToleranceSeconds: 900 }],
+    ['clockToleranceSeconds', { clockToleranceSeconds: 1_000_000_000 }],
+    ['clockToleranceSeconds', { clockToleranceSeconds: 60, maxLifetimeSeconds: 60 }],
     ['maxLifetimeSeconds', { maxLifetimeSeconds: 0 }],
     ['maxLifetimeSeconds', { maxLifetimeSeconds: Number.POSITIVE_INFINITY }],
     ['minRemainingSeconds', { minRemainingSeconds: -5 }],
@@ -58,6 +61,7 @@ describe('createVerifier options', () => {
     expect(create({ storeHashes: null })).toHaveProperty('verify');
     expect(create({ clockToleranceSeconds: 0, minRemainingSeconds: 300 })).toHaveProperty('verify');
     expect(create({ minRemainingSeconds: 869 })).toHaveProperty('verify');
+    expect(create({ clockToleranceSeconds: 899 })).toHaveProperty('verify');
   });
 
   describe('with every optional option set to undefined', () => {
