@@ -3,8 +3,10 @@ import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
 import { CLOSE_CODE_LOGOUT, LONG_TOKEN_AGE_MS, SHOPPER_1 } from './support/demo-servers.js';
 import { callInPage, expectNotSignedInCall, jwtRequests } from './support/page-calls.js';
+import { notices, recordNotices } from './support/sdk-copies.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import {
+  afterPageTasks,
   loggedEvents,
   openWatchedPage,
   signInThroughForm,
@@ -13,10 +15,15 @@ import {
 } from './support/store-page.js';
 
 type Store = ReturnType<typeof useStoreInChromium>;
+type HeardMark = Awaited<ReturnType<typeof markHeard>>;
 
-/** A new tab signed in as shopper 1 through the login form, with the live socket its page opened. */
+/**
+ * A new tab signed in as shopper 1 through the login form, with the live socket its page opened.
+ * It records the identity notices it hears (see {@link markHeard}).
+ */
 async function signedInTab({ demo, context }: Store) {
   const { page } = await openWatchedPage(context);
+  await recordNotices(page);
   await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
   return { page, socket: demo.api.sockets.at(-1)! };
 }
@@ -47,20 +54,30 @@ async function holdLogoutUntilPageActs(page: Page): Promise<void> {
   );
 }
 
+/** Where a {@link signedInTab}'s event log and notice record stand, to check what comes after. */
+async function markHeard(tab: Page): Promise<{ events: number; notices: number }> {
+  return { events: (await loggedEvents(tab)).length, notices: (await notices(tab)).length };
+}
+
 /**
  * Reloads `tabB` (the reload button fires no `navigate`) and checks that tab A heard of no
- * logout: no event since `eventsA`, its socket open, its calls still answered.
+ * logout since `since`: no notice but the new page's beacon, no event, its socket open, its calls
+ * still answered. The beacon is the sentinel: tab B's new page posts it after anything the reloaded
+ * page posted (a logout notice goes out at `pagehide`), and tab A's channels hear the notices in the
+ * order they were posted, each notice one channel after another; so once tab A's recorder has the
+ * beacon, a logout notice would be there before it, and tab A's SDK would have handled it.
  */
 async function expectReloadSignsNobodyOut(
   { demo }: Store,
   tabB: Page,
-  { tabA, socketA, eventsA }: { tabA: Page; socketA: { closedAt?: unknown }; eventsA: number },
+  { tabA, socketA, since }: { tabA: Page; socketA: { closedAt?: unknown }; since: HeardMark },
 ): Promise<void> {
+  const beacon = `c${SHOPPER_1.id}`;
   await tabB.reload();
   await waitForStorePage(tabB);
-  // Long enough for a tab notice to have landed, had the reload signed out.
-  await tabB.waitForTimeout(200);
-  expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
+  await expect.poll(async () => (await notices(tabA)).slice(since.notices)).toContain(beacon);
+  expect((await notices(tabA)).slice(since.notices)).toEqual([beacon]);
+  expect((await loggedEvents(tabA)).slice(since.events)).toEqual([]);
   expect(socketA.closedAt).toBeUndefined();
   expect(await callInPage(tabA, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
 }
@@ -120,6 +137,10 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     const { demo } = store;
     const { page, socket } = await signedInTab(store);
     await page.evaluate(() => {
+      // A navigation the click started would fire `navigate` during the click.
+      navigation.addEventListener('navigate', (event) => {
+        document.documentElement.dataset['navigatedTo'] = event.destination.url;
+      });
       document.getElementById('logout-link')?.addEventListener('click', (event) => {
         event.preventDefault();
       });
@@ -127,8 +148,9 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     const eventsBefore = (await loggedEvents(page)).length;
     const jwtBefore = jwtRequests(demo).length;
     await page.click('#logout-link');
-    // Long enough for the page to have left and a tab notice to have landed, had the click counted.
-    await page.waitForTimeout(200);
+    // The SDK decides within two tasks of the click (a logout link opened elsewhere): after them.
+    await afterPageTasks(page);
+    expect(await page.getAttribute('html', 'data-navigated-to')).toBeNull();
     expect(page.url()).toBe(demo.storefront.url);
     expect((await loggedEvents(page)).slice(eventsBefore)).toEqual([]);
     expect(socket.closedAt).toBeUndefined();
@@ -147,23 +169,23 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     });
     tabB.on('dialog', (dialog) => void dialog.dismiss()); // "Stay on page"
     await tabB.click('#redeem-points'); // the shopper has interacted with the page
-    const eventsA = (await loggedEvents(tabA)).length;
+    const since = await markHeard(tabA);
     const eventsB = (await loggedEvents(tabB)).length;
     await tabB.click('#logout-link');
-    await tabB.waitForTimeout(500);
+    // After the tasks the SDK queued on the click and on the stopped navigation.
+    await afterPageTasks(tabB);
 
     // The shopper stayed, and is still signed in on the storefront.
     expect(tabB.url()).toBe(demo.storefront.url);
     expect(await callInPage(tabB, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
-    // The logout counts only once the page goes: nothing was emitted, nothing closed.
+    // The logout counts only once the page goes: nothing was emitted here, nothing told tab A (the
+    // reload below checks that: its beacon comes after anything tab B has posted).
     expect((await loggedEvents(tabB)).slice(eventsB)).not.toContain('logout');
-    expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
-    expect(socketA.closedAt).toBeUndefined();
 
     // Taken back for good: a later exit that fires no `navigate` ("Leave" this time) neither.
     tabB.removeAllListeners('dialog');
     tabB.on('dialog', (dialog) => void dialog.accept());
-    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, eventsA });
+    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, since });
   });
 
   it('4f. a logout the shopper stops while it loads signs nobody out, then or at a later reload', async () => {
@@ -179,14 +201,14 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
         }, 300);
       });
     });
-    const eventsA = (await loggedEvents(tabA)).length;
+    const since = await markHeard(tabA);
     const stopped = tabB.waitForEvent('requestfailed', (request) => request.isNavigationRequest());
     await tabB.click('#logout-link', { noWaitAfter: true });
     await stopped;
 
     expect(tabB.url()).toBe(demo.storefront.url);
-    expect((await loggedEvents(tabA)).slice(eventsA)).toEqual([]);
-    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, eventsA });
+    expect((await loggedEvents(tabA)).slice(since.events)).toEqual([]);
+    await expectReloadSignsNobodyOut(store, tabB, { tabA, socketA, since });
   });
 
   it.each([

@@ -162,7 +162,13 @@ describeInChromium('two copies of the SDK on one page', () => {
         const { BcCustomerAuth } = window as unknown as { BcCustomerAuth: Sdk };
         const events: string[] = [];
         BcCustomerAuth.getDefaultClient().on('invalidate', () => events.push('old'));
+        // The new client's notice reaches the replaced one as a task of its own: a channel made
+        // after the replaced client's hears each notice after it would have, so wait for that one.
+        const probe = new BroadcastChannel(`bc-customer-auth:${appClientId}`);
+        const noticed = new Promise((resolve) => (probe.onmessage = resolve));
         BcCustomerAuth.configure({ appClientId, allowedOrigins: [api] }).invalidate();
+        await noticed;
+        probe.close();
         return events;
       },
       [demo.api.origin, CLIENT_ID] as const,

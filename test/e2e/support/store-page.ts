@@ -63,6 +63,18 @@ export async function signInThroughForm(
   await waitForStorePage(page);
 }
 
+/**
+ * Resolves once the page has run the tasks queued so far and those they queue in turn, `depth`
+ * deep: after whatever the SDK decides a task or two after an event (a logout link it takes as
+ * opened in another tab counts two tasks after the click). Timers of equal delay run in the order
+ * they were set, so this is an order, not a time: it holds however late they fire on a busy machine.
+ */
+export async function afterPageTasks(page: Page, depth = 3): Promise<void> {
+  await page.evaluate(async (depth) => {
+    for (let task = 0; task < depth; task++) await new Promise((resolve) => setTimeout(resolve));
+  }, depth);
+}
+
 /** The auth events the store page logged, oldest first (`token`, `logout`, …). */
 export async function loggedEvents(page: Page): Promise<string[]> {
   const names = await page.$$eval('#event-log li', (items) =>
