@@ -7,8 +7,9 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { leavePage, newClient, restorePage, settle, until } from './helpers/page.js';
-import { useStorefrontAndSockets } from './helpers/socket-server.js';
+import { afterTasks, leavePage, newClient, restorePage } from './helpers/page.js';
+import { madeSockets, useStorefrontAndSockets } from './helpers/socket-server.js';
+import { answeredFetch } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
 
@@ -146,21 +147,23 @@ describe('client.webSocket', () => {
   });
 
   it('a page restored from the back/forward cache with a socket open asks for a token, closing the socket when signed out', async () => {
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], fetch });
     const connection = env.sockets.nextConnection();
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     env.server.customerId = null;
     restorePage();
     expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
     expect(env.server.tokenRequests).toHaveLength(2);
-    // No socket open: a restore asks for nothing.
+    // No socket open: a restore asks for nothing (it would ask at once, while the page shows).
     restorePage();
-    await settle();
+    await answered();
     expect(env.server.tokenRequests).toHaveLength(2);
   });
 
   it('a page restored from the back/forward cache shares one token request between its socket check and an invalidate listener', async () => {
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], fetch });
     await opened(await auth.webSocket(wsOrigin() + '/live'));
     const asked: Promise<string>[] = [];
     auth.on('invalidate', () => {
@@ -168,7 +171,7 @@ describe('client.webSocket', () => {
     });
     restorePage();
     await Promise.all(asked);
-    await settle();
+    await answered();
     expect(env.server.tokenRequests).toHaveLength(2);
   });
 
@@ -178,18 +181,24 @@ describe('client.webSocket', () => {
     const FakeSocket = function () {
       return socket;
     } as unknown as typeof WebSocket;
-    const auth = newClient({ allowedOrigins: ['https://api.example.com'], WebSocket: FakeSocket });
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      WebSocket: FakeSocket,
+      fetch,
+    });
     await auth.webSocket('wss://api.example.com/live');
     for (const readyState of [WebSocket.CLOSING, WebSocket.CLOSED]) {
       socket.readyState = readyState;
       restorePage();
-      await settle();
+      await answered();
       expect(env.server.tokenRequests).toHaveLength(1);
     }
     // Open: a restore asks whose it is.
     socket.readyState = WebSocket.OPEN;
     restorePage();
-    await until(() => env.server.tokenRequests.length == 2);
+    await answered();
+    expect(env.server.tokenRequests).toHaveLength(2);
   });
 
   it(`closes with ${CLOSE_CODE_CUSTOMER_CHANGE} "customerchange" when another shopper signs in`, async () => {
@@ -229,25 +238,27 @@ describe('client.webSocket', () => {
   });
 
   it('opens nothing when destroy() comes while the token is on its way (same task)', async () => {
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const { WebSocket, made } = madeSockets();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], WebSocket });
     await auth.getToken();
     const pending = auth.webSocket(wsOrigin() + '/live');
     auth.destroy();
     await expect(pending).rejects.toMatchObject({ code: 'DESTROYED' });
-    await settle();
+    expect(made).toEqual([]);
     expect(env.sockets.connections).toHaveLength(0);
   });
 
   it('asks again when a logout comes while the token is on its way: nothing opens for a guest', async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const { WebSocket, made } = madeSockets();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], WebSocket });
     await auth.getToken();
     const pending = auth.webSocket(wsOrigin() + '/live');
     env.server.customerId = null;
     document.querySelector('a')?.click();
     leavePage();
     await expect(pending).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
-    await settle();
+    expect(made).toEqual([]);
     expect(env.sockets.connections).toHaveLength(0);
     expect(env.server.tokenRequests).toHaveLength(2);
   });
@@ -297,18 +308,20 @@ describe('client.webSocket', () => {
     await opened(socket);
     auth.invalidate();
     leavePage();
-    await settle();
+    // After the pagehide task, which drops the token.
+    await afterTasks(1);
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });
 
   it('rejects with NOT_SIGNED_IN for a guest and opens nothing', async () => {
     env.server.customerId = null;
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const { WebSocket, made } = madeSockets();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], WebSocket });
     await expect(auth.webSocket(wsOrigin() + '/live')).rejects.toMatchObject({
       code: 'NOT_SIGNED_IN',
     });
-    await settle();
+    expect(made).toEqual([]);
     expect(env.sockets.connections).toHaveLength(0);
   });
 });

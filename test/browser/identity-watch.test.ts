@@ -9,7 +9,6 @@ import {
   otherTab,
   restorePage,
   setPageUrl,
-  settle,
   until,
 } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
@@ -36,6 +35,16 @@ function record(client: CustomerAuthClient) {
     client.on(name, (detail: CustomerAuthEventMap[typeof name]) => seen.push([name, detail]));
   }
   return seen;
+}
+
+/**
+ * Drops the tokens in the other tabs from a new client in this page, and resolves once the tab whose
+ * events are `seen` has that notice: a channel gets its messages in the order they were posted, so
+ * by then the tab has handled every notice posted to it before.
+ */
+async function afterDropNotice(seen: [string, unknown][]): Promise<void> {
+  tab().invalidate();
+  await until(() => seen.some(([, detail]) => (detail as { reason?: string }).reason == 'tab'));
 }
 
 /** A `BroadcastChannel` option that records every channel a client opens and which it closed. */
@@ -92,7 +101,8 @@ describe('logout links and navigations', () => {
     });
     document.getElementById('near')?.click();
     leavePage();
-    await settle();
+    // After the pagehide task: a logout would have counted at pagehide itself.
+    await afterTasks(1);
     expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
     document.getElementById('custom')?.click();
     leavePage();
@@ -125,8 +135,8 @@ describe('logout links and navigations', () => {
       vi.stubGlobal('navigation', namedAccess());
       const { seen } = await signedInTab();
       document.getElementById('out')?.click();
-      // Not "opened in a new tab" a task later: "Stay" at a Leave site? prompt can still take it back.
-      await settle();
+      // Not "opened in a new tab" two tasks later: "Stay" at a Leave site? prompt can still take it back.
+      await afterTasks(2);
       expect(seen).toEqual([]);
       leavePage();
       expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
@@ -141,7 +151,7 @@ describe('logout links and navigations', () => {
     // The page stayed (no pagehide); the shopper then goes to the cart.
     document.getElementById('cart')?.click();
     leavePage();
-    await settle();
+    await afterTasks(1);
     expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
     expect(auth.getCustomer()?.id).toBe(1);
   });
@@ -151,14 +161,14 @@ describe('logout links and navigations', () => {
     document.getElementById('out')?.addEventListener('click', (event) => {
       event.preventDefault();
     });
-    const { notices, channel: elsewhere } = otherTab();
+    const { heardSoFar, channel: elsewhere } = otherTab();
     try {
       const { auth: here, seen } = await signedInTab();
       document.getElementById('out')?.click();
       leavePage();
-      await settle(50);
+      await afterTasks(1);
       expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
-      expect(notices).toEqual([]);
+      expect(await heardSoFar()).toEqual([]);
       expect(here.getCustomer()?.id).toBe(1);
     } finally {
       elsewhere.close();
@@ -196,13 +206,13 @@ describe('logout links and navigations', () => {
     document.getElementById('out')?.click();
     leavePage();
     restorePage();
-    const { notices, channel } = otherTab();
+    const { heardSoFar, channel } = otherTab();
     try {
       const seen = record(auth);
       leavePage();
-      await settle();
+      await afterTasks(1);
       expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
-      expect(notices).toEqual([]);
+      expect(await heardSoFar()).toEqual([]);
     } finally {
       channel.close();
     }
@@ -215,7 +225,7 @@ describe('logout links and navigations', () => {
     document.getElementById('out')?.click();
     auth.destroy();
     leavePage();
-    await settle(10);
+    await afterTasks(1);
     expect(auth.getCustomer()?.id).toBe(1);
   });
 
@@ -277,7 +287,7 @@ describe('logout links and navigations', () => {
     const { auth, seen } = await signedInTab();
     // No navigate event here: the link opened elsewhere (Ctrl+click, target="_blank").
     document.getElementById('account')?.click();
-    await settle();
+    await afterTasks(2);
     expect(seen).toEqual([]);
     expect(auth.getCustomer()?.id).toBe(1);
   });
@@ -289,7 +299,7 @@ describe('logout links and navigations', () => {
     await auth.getToken();
     document.getElementById('out')?.click();
     auth.destroy();
-    await settle();
+    await afterTasks(2);
     expect(auth.getCustomer()?.id).toBe(1);
   });
 
@@ -314,16 +324,16 @@ describe('logout links and navigations', () => {
     const logoutUrl = server.origin + '/login.php?action=logout';
     navigate(logoutUrl);
     navigate.fail();
-    await settle();
+    await afterTasks(1);
     // Later, by the reload button: no navigate event.
     leavePage();
-    await settle();
+    await afterTasks(1);
     expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
     // Chromium fails the logout as a same-document navigation starts, and lets it go on.
     navigate(logoutUrl);
     navigate.fail();
     navigate(server.origin + '/?tab=2', { sameDocument: true });
-    await settle();
+    await afterTasks(1);
     leavePage();
     expect(seen.slice(1).map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
@@ -339,7 +349,7 @@ describe('page lifecycle', () => {
     expect(seen).toEqual([]);
     await auth.getToken();
     expect(server.tokenRequests).toHaveLength(1);
-    await settle();
+    await afterTasks(1);
     expect(seen).toEqual([['invalidate', { reason: 'pagehide' }]]);
     restorePage();
     expect(seen.at(-1)).toEqual(['invalidate', { reason: 'pageshow' }]);
@@ -351,21 +361,22 @@ describe('page lifecycle', () => {
     const { seen } = await signedInTab();
     leavePage();
     restorePage();
-    await settle();
+    await afterTasks(1);
     expect(seen).toEqual([['invalidate', { reason: 'pageshow' }]]);
   });
 
   it('closes the tab channel while the page is hidden, so a cached page hears nothing', async () => {
-    const { seen } = await signedInTab();
+    const { RecordingChannel, channels, closed } = recordingChannels();
+    const { seen } = await signedInTab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
     leavePage();
-    await settle();
+    await afterTasks(1);
     seen.length = 0;
     // Another tab, whose channel this page's pagehide did not close.
     const { channel: anotherTab } = otherTab();
     try {
+      // Posted while the page is hidden: every channel of the page is closed, so none hears it.
       anotherTab.postMessage('i');
-      await settle(50);
-      expect(seen).toEqual([]);
+      expect(channels.every((channel) => closed.has(channel))).toBe(true);
       restorePage();
       seen.length = 0;
       anotherTab.postMessage('i');
@@ -377,13 +388,15 @@ describe('page lifecycle', () => {
   });
 
   it('a pageshow that is not a restore (the first show after load) keeps one tab channel: a notice is heard once', async () => {
-    const { seen } = await signedInTab();
+    const { RecordingChannel, channels } = recordingChannels();
+    const { seen } = await signedInTab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    // One channel: its listeners all hear a notice in the one task that delivers it.
+    expect(channels).toHaveLength(1);
     const { channel: anotherTab } = otherTab();
     try {
       anotherTab.postMessage('i');
-      await until(() => seen.length == 1);
-      await settle(50);
+      await until(() => seen.length > 0);
       expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
     } finally {
       anotherTab.close();
@@ -464,7 +477,7 @@ describe('page lifecycle', () => {
 
 describe('other tabs over BroadcastChannel', () => {
   it('a logout seen in one tab signs the other out; the notice carries no token', async () => {
-    const { notices, channel: spy } = otherTab();
+    const { notices, heardSoFar, channel: spy } = otherTab();
     try {
       document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
       const first = tab();
@@ -475,10 +488,8 @@ describe('other tabs over BroadcastChannel', () => {
       document.querySelector('a')?.click();
       leavePage();
       // Both clients watch this one document, so both saw the click and both tell the other tabs.
-      await until(() => notices.length == 2);
-      await settle();
+      expect(await heardSoFar()).toEqual(['c', 'c']);
       expect(seen.filter(([name]) => name == 'logout')).toHaveLength(1);
-      expect(notices).toEqual(['c', 'c']);
       for (const jwt of server.issued) expect(JSON.stringify(notices)).not.toContain(jwt);
     } finally {
       spy.close();
@@ -527,7 +538,7 @@ describe('other tabs over BroadcastChannel', () => {
   });
 
   it('invalidate() called from an invalidate listener drops the token without echoing between tabs', async () => {
-    const { notices, channel: spy } = otherTab();
+    const { heardSoFar, channel: spy } = otherTab();
     try {
       const [first, second] = [tab(), tab()];
       const reasons: string[] = [];
@@ -539,11 +550,10 @@ describe('other tabs over BroadcastChannel', () => {
       }
       await second.getToken();
       first.invalidate();
-      // The notice reaches the spy and the second tab as tasks of their own: wait for them, then
-      // long enough for an echo to have followed.
-      await until(() => notices.length >= 1 && reasons.length >= 2);
-      await settle(50);
-      expect(notices).toEqual(['i']);
+      // The notice reaches the second tab as a task of its own; an echo would go out from there,
+      // before a mark posted once the second tab has heard it.
+      await until(() => reasons.length >= 2);
+      expect(await heardSoFar()).toEqual(['i']);
       expect(reasons).toEqual(['invalidate', 'tab']);
       await second.getToken();
       expect(server.tokenRequests).toHaveLength(2);
@@ -637,16 +647,17 @@ describe('the page-load beacon', () => {
   it('compares customer ids as numbers: a page rendered for "01" is customer 1’s', async () => {
     const { auth: open, seen } = await signedInTab();
     tab({ allowedOrigins: [], customerId: '01' });
-    await settle(50);
-    expect(seen).toEqual([]);
+    await afterDropNotice(seen);
+    expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
     expect(open.getCustomer()?.id).toBe(1);
   });
 
   it('a page rendered for another customer makes a tab drop its token and emit customerchange', async () => {
     const { auth: open, seen } = await signedInTab();
     tab({ allowedOrigins: [], customerId: 1 });
-    await settle();
-    expect(seen).toEqual([]);
+    await afterDropNotice(seen);
+    expect(seen).toEqual([['invalidate', { reason: 'tab' }]]);
+    seen.length = 0;
     tab({ allowedOrigins: [], customerId: '2' });
     await until(() => seen.length == 2);
     expect(seen).toEqual([
@@ -691,9 +702,9 @@ describe('the page-load beacon', () => {
     const { notices, channel: spy } = otherTab();
     try {
       tab();
+      // A later beacon from this page: anything the first client posted has arrived before it.
       tab({ allowedOrigins: [], customerId: 42 });
-      await until(() => notices.length == 1);
-      await settle();
+      await until(() => notices.includes('c42'));
       expect(notices).toEqual(['c42']);
     } finally {
       spy.close();
@@ -738,16 +749,19 @@ describe('the storage-event fallback', () => {
 describe('destroy', () => {
   it('removes every listener and the channel, and is idempotent', async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
-    const auth = tab();
+    const { RecordingChannel, channels, closed } = recordingChannels();
+    const auth = tab({ allowedOrigins: [], BroadcastChannel: RecordingChannel });
     const other = tab();
     await auth.getToken();
     const seen = record(auth);
     auth.destroy();
     auth.destroy();
+    // Closed, so it hears nothing the other client posts.
+    expect(channels.every((channel) => closed.has(channel))).toBe(true);
     document.querySelector('a')?.click();
     other.invalidate();
     leavePage();
-    await settle();
+    await afterTasks(1);
     expect(seen).toEqual([]);
     expect(() => {
       auth.invalidate();
@@ -759,7 +773,7 @@ describe('destroy', () => {
     ['a BroadcastChannel', undefined],
     ['the storage event', null],
   ])('a destroyed client tells the other tabs nothing over %s', async (_name, Channel) => {
-    const { notices, channel: spy } = otherTab();
+    const { heardSoFar, channel: spy } = otherTab();
     // On the prototype, as elsewhere: after a spy on localStorage itself is restored, happy-dom's
     // localStorage no longer calls through Storage.prototype, and later tests' spies see nothing.
     const setItem = vi.spyOn(Storage.prototype, 'setItem');
@@ -767,8 +781,7 @@ describe('destroy', () => {
       const auth = tab({ allowedOrigins: [], BroadcastChannel: Channel });
       auth.destroy();
       auth.invalidate();
-      await settle();
-      expect(notices).toEqual([]);
+      expect(await heardSoFar()).toEqual([]);
       expect(setItem).not.toHaveBeenCalled();
     } finally {
       spy.close();

@@ -81,15 +81,37 @@ export function leavePage(): void {
   window.dispatchEvent(new Event('pagehide'));
 }
 
-/** A stand-in for another tab: records the notices this page's clients post. Close it after. */
+/** Not a string, so every client ignores it: a point in what a channel has heard. */
+const MARK = 0;
+
+/**
+ * A stand-in for another tab: records the notices this page's clients post. Close it after.
+ * `heardSoFar()` posts a mark from a channel of its own and resolves with `notices` once the mark
+ * is here: a channel gets its messages in the order they were posted, so by then it has every
+ * notice this page posted before. An order, not a time, for checks that no notice went out.
+ */
 export function otherTab(appClientId = CLIENT_ID): {
   notices: unknown[];
   channel: BroadcastChannel;
+  heardSoFar: () => Promise<unknown[]>;
 } {
+  const name = 'bc-customer-auth:' + appClientId;
   const notices: unknown[] = [];
-  const channel = new BroadcastChannel('bc-customer-auth:' + appClientId);
-  channel.onmessage = (event: MessageEvent) => notices.push(event.data);
-  return { notices, channel };
+  let [posted, heard] = [0, 0];
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = (event: MessageEvent) => {
+    if (event.data === MARK) heard++;
+    else notices.push(event.data);
+  };
+  const heardSoFar = async () => {
+    const mark = ++posted;
+    const sender = new BroadcastChannel(name);
+    sender.postMessage(MARK);
+    sender.close();
+    await until(() => heard >= mark);
+    return notices;
+  };
+  return { notices, channel, heardSoFar };
 }
 
 /**

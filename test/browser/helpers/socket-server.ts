@@ -50,6 +50,23 @@ export async function startSocketServer(): Promise<TestSocketServer> {
   };
 }
 
+/**
+ * A `WebSocket` option that connects for real and keeps every socket it made: a socket opened for
+ * a call is made before the call settles, so an empty `made` then means none can reach the server.
+ */
+export function madeSockets(): { WebSocket: typeof WebSocket; made: WebSocket[] } {
+  const made: WebSocket[] = [];
+  return {
+    made,
+    WebSocket: class extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        made.push(this);
+      }
+    },
+  };
+}
+
 /** The storefront stand-in and a WebSocket server, fresh for each of the calling file's tests. */
 export interface StorefrontAndSockets {
   readonly server: TestServer;

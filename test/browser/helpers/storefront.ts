@@ -102,3 +102,20 @@ export async function startServer(): Promise<TestServer> {
   };
   return state;
 }
+
+/**
+ * A `fetch` option that keeps every call's answer. Once `answered()` resolves, each request sent
+ * through it so far has reached the server and been answered: an order, not a time, for checks
+ * that no request went out.
+ */
+export function answeredFetch(): { fetch: typeof fetch; answered: () => Promise<unknown> } {
+  const answers: Promise<Response>[] = [];
+  return {
+    fetch: (input, init) => {
+      const answer = fetch(input, init);
+      answers.push(answer);
+      return answer;
+    },
+    answered: () => Promise.allSettled(answers),
+  };
+}
