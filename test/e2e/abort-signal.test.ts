@@ -15,10 +15,21 @@ const SHAPES = {
 describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does', () => {
   const store = useStoreInChromium();
 
+  /** A new tab signed in as shopper 1 through the login form. */
+  async function signedIn() {
+    const { page } = await openWatchedPage(store.context);
+    await signInThroughForm(
+      page,
+      store.demo.storefront.origin,
+      SHOPPER_1.email,
+      SHOPPER_1.password,
+    );
+    return page;
+  }
+
   it.each(Object.entries(SHAPES))('%s', async (_what, shape) => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const page = await signedIn();
     const since = lastSeq(demo.api.requests);
 
     // The same call through `fetch` and through `bcAuthFetch`, each with a signal aborted first.
@@ -59,8 +70,7 @@ describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does'
 
   it("an abort while the token is awaited rejects with the caller's own reason; the API hears nothing", async () => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const page = await signedIn();
     const since = lastSeq(demo.api.requests);
     // The storefront answers the JWT request only once the call has settled.
     let asked!: () => void;
