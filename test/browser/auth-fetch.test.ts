@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OriginNotAllowedError, UnauthorizedError } from '../../src/browser/index.js';
-import { newClient, setPageUrl } from './helpers/page.js';
+import { newClient, setPageUrl, until } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { makeJwt } from './helpers/tokens.js';
 
@@ -425,7 +425,7 @@ describe('client.fetch', () => {
     const controller = new AbortController();
     const reason = new DOMException('stop', 'AbortError');
     const pending = auth.fetch(server.origin + '/points', { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => server.tokenRequests.length == 1);
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     release();

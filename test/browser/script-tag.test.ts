@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setPageUrl, settle } from './helpers/page.js';
+import { otherTab, setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
@@ -208,9 +208,7 @@ describe('the script-tag entry', () => {
     ['with an empty data-customer-id, announces a guest', { 'data-customer-id': '' }, ['c']],
     ['with data-customer-id="7", announces customer 7', { 'data-customer-id': '7' }, ['c7']],
   ])('%s to the other tabs', async (_name, customerAttribute, notices) => {
-    const heard: unknown[] = [];
-    const otherTab = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
-    otherTab.onmessage = (event: MessageEvent) => heard.push(event.data);
+    const tab = otherTab();
     try {
       addScript({
         'data-app-client-id': CLIENT_ID,
@@ -218,10 +216,9 @@ describe('the script-tag entry', () => {
         ...customerAttribute,
       });
       await import('../../src/browser/script-tag.js');
-      await settle();
-      expect(heard).toEqual(notices);
+      expect(await tab.heardSoFar()).toEqual(notices);
     } finally {
-      otherTab.close();
+      tab.channel.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient } from '../../src/browser/index.js';
-import { leavePage, newClient, settle } from './helpers/page.js';
+import { leavePage, newClient, otherTab } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
 
 const env = useStorefrontAndSockets();
@@ -31,6 +31,14 @@ describe('a full session', () => {
     const attempt = async (call: () => Promise<unknown>) => {
       await call().catch((error: unknown) => errors.push(error));
     };
+    // Every value written to storage, even one removed at once (the cross-tab fallback's notices).
+    const written: unknown[] = [];
+    const setItem = Storage.prototype.setItem;
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, ...args) {
+      written.push(args);
+      setItem.apply(this, args);
+    });
+    const anotherTab = otherTab();
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
     const allowedOrigins = [env.server.origin, env.sockets.origin];
     const tab = newClient({ allowedOrigins, customerId: 1, maxTokenAgeMs: 0 });
@@ -60,7 +68,9 @@ describe('a full session', () => {
     await attempt(() => tab.fetch(env.server.origin + '/points'));
     tab.destroy();
     await attempt(() => tab.getToken());
-    await settle();
+    // Every notice the two clients posted has reached the other tab.
+    const heard = await anotherTab.heardSoFar();
+    anotherTab.channel.close();
 
     expect(env.server.issued.length).toBeGreaterThanOrEqual(4);
     expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
@@ -71,10 +81,15 @@ describe('a full session', () => {
       'NOT_SIGNED_IN',
       'DESTROYED',
     ]);
+    // Both cross-tab paths carried notices, so both surfaces below were exercised.
+    expect(written.length).toBeGreaterThan(0);
+    expect(heard.length).toBeGreaterThan(0);
     const surfaces = {
       localStorage: JSON.stringify({ ...localStorage }),
       sessionStorage: JSON.stringify({ ...sessionStorage }),
       cookie: document.cookie,
+      storageWrites: JSON.stringify(written),
+      otherTabs: JSON.stringify(heard),
       console: JSON.stringify(printed.map((args) => String(args))),
       errors: errors.map((error) => `${String(error)} ${(error as Error).stack ?? ''}`).join('\n'),
       details: JSON.stringify(details),

@@ -143,9 +143,6 @@ export function restorePage(): void {
   window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
 }
 
-/** Lets pending network callbacks and messages arrive, for checks that nothing happened. */
-export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Resolves on the next turn of the event loop, once every promise job queued before has run. */
 export const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
