@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
+import { CLIENT_ID, bearerCustomerId } from './support/demo-servers.js';
 import { apiRequestsAfter, lastSeq } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+import { signedInPage, type StoreWindow } from './support/store-page.js';
 
 /** The three ways a caller hands `fetch` an already aborted signal, or takes it back. */
 const SHAPES = {
@@ -15,21 +15,9 @@ const SHAPES = {
 describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does', () => {
   const store = useStoreInChromium();
 
-  /** A new tab signed in as shopper 1 through the login form. */
-  async function signedIn() {
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(
-      page,
-      store.demo.storefront.origin,
-      SHOPPER_1.email,
-      SHOPPER_1.password,
-    );
-    return page;
-  }
-
   it.each(Object.entries(SHAPES))('%s', async (_what, shape) => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const since = lastSeq(demo.api.requests);
 
     // The same call through `fetch` and through `bcAuthFetch`, each with a signal aborted first.
@@ -70,7 +58,7 @@ describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does'
 
   it("an abort while the token is awaited rejects with the caller's own reason; the API hears nothing", async () => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const since = lastSeq(demo.api.requests);
     // The storefront answers the JWT request only once the call has settled.
     let asked!: () => void;

@@ -4,7 +4,7 @@ import { describeInChromium } from './support/chromium.js';
 import { SHOPPER_1, bearerCustomerId, signToken } from './support/demo-servers.js';
 import { apiRequestsAfter, callInPage, lastSeq } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm } from './support/store-page.js';
+import { signedInPage } from './support/store-page.js';
 
 describeInChromium('scenario 10: the API refuses what it must, from a real page', () => {
   const store = useStoreInChromium();
@@ -20,16 +20,9 @@ describeInChromium('scenario 10: the API refuses what it must, from a real page'
     );
   }
 
-  async function signedIn() {
-    const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-    return page;
-  }
-
   it('10. a forged token (wrong secret) is refused with 401 BAD_SIGNATURE', async () => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const since = lastSeq(demo.api.requests);
     const forged = await signToken({ customerId: 2, secret: 'an-attackers-guess' });
     expect(await fetchWithToken(page, `${demo.api.origin}/points`, forged)).toEqual({
@@ -43,7 +36,7 @@ describeInChromium('scenario 10: the API refuses what it must, from a real page'
 
   it('10. a validly signed token from another store is refused with 401 STORE_NOT_ALLOWED', async () => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const foreign = await signToken({ customerId: 1, storeHash: 'trial42' });
     expect(await fetchWithToken(page, `${demo.api.origin}/points`, foreign)).toEqual({
       status: 401,
@@ -53,7 +46,7 @@ describeInChromium('scenario 10: the API refuses what it must, from a real page'
 
   it("10. a request naming another customer's id is answered for the caller only", async () => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const shopper2Before = demo.api.ledger.getPoints('abc123', 2);
     const since = lastSeq(demo.api.requests);
 
@@ -76,7 +69,7 @@ describeInChromium('scenario 10: the API refuses what it must, from a real page'
 
   it('10. a WebSocket opened with a forged token is refused before the handshake completes', async () => {
     const { demo } = store;
-    const page = await signedIn();
+    const page = (await signedInPage(store)).page;
     const socketsBefore = demo.api.sockets.length;
     const forged = await signToken({ secret: 'an-attackers-guess' });
     const result = await page.evaluate(

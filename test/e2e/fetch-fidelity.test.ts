@@ -4,7 +4,7 @@ import { describeInChromium } from './support/chromium.js';
 import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+import { signedInPage, type StoreWindow } from './support/store-page.js';
 
 /** A call's arguments, built in the page for a base URL (Requests, streams and signals stay there). */
 type Shape = (base: string) => [RequestInfo | URL, RequestInit?];
@@ -224,15 +224,10 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   const store = useStoreInChromium({ demo: () => ({ extraConnectOrigins: [api()] }) });
 
   /** A signed-in page whose default client allows only the mirror, with the shapes defined. */
-  async function signedInPage(): Promise<Page> {
-    const { page } = await openWatchedPage(store.context);
-    await page.addInitScript(installShapes);
-    await signInThroughForm(
-      page,
-      store.demo.storefront.origin,
-      SHOPPER_1.email,
-      SHOPPER_1.password,
-    );
+  async function mirrorPage(): Promise<Page> {
+    const { page } = await signedInPage(store, {
+      prepare: (page) => page.addInitScript(installShapes),
+    });
     await page.evaluate(
       ([appClientId, api]) => {
         const { BcCustomerAuth } = window as unknown as StoreWindow;
@@ -297,7 +292,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   it.each(['input', 'body', 'method', 'headers', 'request', 'options', 'outcome'])(
     '%s: the same on the wire and in the page, but for the token',
     async (group) => {
-      const page = await signedInPage();
+      const page = await mirrorPage();
       const names = await page.evaluate(() =>
         Object.keys((window as unknown as { __shapes: object }).__shapes),
       );
@@ -312,7 +307,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   );
 
   it("a caller's own Authorization header is replaced by the token; the token in another header leaves it", async () => {
-    const page = await signedInPage();
+    const page = await mirrorPage();
     const native = await call(page, 'differs: own Authorization', 'fetch');
     expect(native.seen).toMatchObject({ received: [{ headers: { authorization: 'Basic dTpw' } }] });
     expect((await call(page, 'differs: own Authorization', 'auth')).tokens).toEqual([SHOPPER_1.id]);
@@ -333,7 +328,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   });
 
   it("mode: 'no-cors' rejects with a TypeError and sends nothing, as fetch does with redirect: 'manual'", async () => {
-    const page = await signedInPage();
+    const page = await mirrorPage();
     // fetch sends it (without any token: browsers drop such headers from no-cors requests).
     expect((await call(page, 'differs: mode no-cors', 'fetch')).seen).toMatchObject({
       outcomes: [{ type: 'opaque', status: 0 }],
@@ -346,7 +341,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   });
 
   it("Chromium's targetAddressSpace, which a Request does not keep, is not applied", async () => {
-    const page = await signedInPage();
+    const page = await mirrorPage();
     // The API is on loopback, not public: fetch refuses to send the call…
     expect((await call(page, 'differs: targetAddressSpace', 'fetch')).seen).toMatchObject({
       outcomes: [{ error: 'TypeError' }],
@@ -360,7 +355,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
   });
 
   it('keepalive: a call made at pagehide with the token cached still reaches the API, with it', async () => {
-    const page = await signedInPage();
+    const page = await mirrorPage();
     await page.evaluate(async (url) => {
       const { BcCustomerAuth, bcAuthFetch } = window as unknown as StoreWindow;
       await BcCustomerAuth.getDefaultClient().getToken();

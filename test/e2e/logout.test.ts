@@ -9,7 +9,7 @@ import {
   afterPageTasks,
   loggedEvents,
   openWatchedPage,
-  signInThroughForm,
+  signedInPage,
   waitForStorePage,
   withoutBeacon,
 } from './support/store-page.js';
@@ -21,11 +21,9 @@ type HeardMark = Awaited<ReturnType<typeof markHeard>>;
  * A new tab signed in as shopper 1 through the login form, with the live socket its page opened.
  * It records the identity notices it hears (see {@link markHeard}).
  */
-async function signedInTab({ demo, context }: Store) {
-  const { page } = await openWatchedPage(context);
-  await recordNotices(page);
-  await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
-  return { page, socket: demo.api.sockets.at(-1)! };
+async function signedInTab(store: Store) {
+  const { page } = await signedInPage(store, { prepare: recordNotices });
+  return { page, socket: store.demo.api.sockets.at(-1)! };
 }
 
 /** A new tab on the store page, settled, as whoever the session is. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
 import {
   apiRequestsAfter,
   callInPage,
@@ -10,7 +9,7 @@ import {
 } from './support/page-calls.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+import { signedInPage, type StoreWindow } from './support/store-page.js';
 
 describeInChromium('scenario 8: only allowed origins receive the token', () => {
   let other: RecordingServer;
@@ -21,10 +20,8 @@ describeInChromium('scenario 8: only allowed origins receive the token', () => {
   // The page's CSP admits the other server too, so only the SDK's allowlist stands in the way.
   const store = useStoreInChromium({ demo: () => ({ extraConnectOrigins: [other.origin] }) });
 
-  async function signedInPage() {
-    const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+  async function signedInEmptyCache() {
+    const { page } = await signedInPage(store);
     // Start from an empty cache, so a call that wanted a token would show at the storefront.
     await page.evaluate(() =>
       (window as unknown as StoreWindow).BcCustomerAuth.getDefaultClient().invalidate(),
@@ -34,7 +31,7 @@ describeInChromium('scenario 8: only allowed origins receive the token', () => {
 
   it('8. bcAuthFetch to an origin that is not allowed rejects and that server receives nothing', async () => {
     const { demo } = store;
-    const page = await signedInPage();
+    const page = await signedInEmptyCache();
     const jwtBefore = jwtRequests(demo).length;
 
     const outcome = await callInPage(page, `${other.origin}/points`);
@@ -56,7 +53,7 @@ describeInChromium('scenario 8: only allowed origins receive the token', () => {
 
   it('8. the API itself under another name (localhost, not 127.0.0.1) is refused too', async () => {
     const { demo } = store;
-    const page = await signedInPage();
+    const page = await signedInEmptyCache();
     const since = lastSeq(demo.api.requests);
     const renamed = `http://localhost:${demo.api.port}/points`;
     const outcome = await callInPage(page, renamed);
@@ -66,7 +63,7 @@ describeInChromium('scenario 8: only allowed origins receive the token', () => {
 
   it('8. bcAuthWebSocket to an origin that is not allowed rejects and that server receives nothing', async () => {
     const { demo } = store;
-    const page = await signedInPage();
+    const page = await signedInEmptyCache();
     const jwtBefore = jwtRequests(demo).length;
     expect(await openSocketInPage(page, `${other.origin.replace('http', 'ws')}/points/live`)).toBe(
       'ORIGIN_NOT_ALLOWED',

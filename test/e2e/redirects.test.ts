@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../demo/lib/request-recorder.js';
 import { describeInChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1, bearerCustomerId } from './support/demo-servers.js';
+import { CLIENT_ID, bearerCustomerId } from './support/demo-servers.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm, type StoreWindow } from './support/store-page.js';
+import { openWatchedPage, signedInPage, type StoreWindow } from './support/store-page.js';
 
 /**
  * An allowed API that answers every call with a 302 to `target()`, with CORS for any page (a
@@ -48,9 +48,7 @@ describeInChromium('redirects: the token never follows one', () => {
    * redirecting API, with the token in `header`; `init` is passed to the call.
    */
   async function callThroughRedirect(header: string, init: RequestInit = {}): Promise<Outcome> {
-    const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const { page } = await signedInPage(store);
     return page.evaluate(
       async ([appClientId, api, authHeaderName, init]) => {
         const { BcCustomerAuth } = window as unknown as StoreWindow;

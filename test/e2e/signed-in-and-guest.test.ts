@@ -1,17 +1,16 @@
 import { expect, it } from 'vitest';
 import { describeInChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1, SHOPPER_2, bearerCustomerId } from './support/demo-servers.js';
+import { CLIENT_ID, SHOPPER_2, bearerCustomerId } from './support/demo-servers.js';
 import { apiRequestsAfter, callInPage, jwtRequests, lastSeq } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
-import { openWatchedPage, signInThroughForm } from './support/store-page.js';
+import { openWatchedPage, signedInPage } from './support/store-page.js';
 
 describeInChromium('scenarios 1–2: a signed-in shopper and a guest', () => {
   const store = useStoreInChromium();
 
   it("1. bcAuthFetch carries a bearer token and the API answers that shopper's points", async () => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_2.email, SHOPPER_2.password);
+    const { page } = await signedInPage(store, { shopper: SHOPPER_2 });
     const since = lastSeq(demo.api.requests);
     const jwtBefore = jwtRequests(demo).length;
 
@@ -43,8 +42,7 @@ describeInChromium('scenarios 1–2: a signed-in shopper and a guest', () => {
 
   it('1. the store page shows the balance it fetched and the token event', async () => {
     const { demo } = store;
-    const { page } = await openWatchedPage(store.context);
-    await signInThroughForm(page, demo.storefront.origin, SHOPPER_1.email, SHOPPER_1.password);
+    const { page } = await signedInPage(store);
     await expect
       .poll(() => page.textContent('#points'))
       .toBe(String(demo.api.ledger.getPoints('abc123', 1)));

@@ -1,5 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type * as Sdk from '../../../src/browser/index.js';
+import { SHOPPER_1 } from './demo-servers.js';
+import type { StoreFixture } from './store-fixture.js';
 
 /** What the store page's window holds, for typing `page.evaluate` callbacks. */
 export interface StoreWindow {
@@ -61,6 +63,24 @@ export async function signInThroughForm(
   await page.fill('#login_pass', password);
   await Promise.all([page.waitForURL(`${origin}/`), page.click('#login-submit')]);
   await waitForStorePage(page);
+}
+
+/**
+ * A new watched tab in the test's context, signed in as `shopper` (shopper 1 unless named)
+ * through the login form, its store page settled. `prepare` runs on the blank tab first: init
+ * scripts and recorders that must be in place before the storefront loads.
+ */
+export async function signedInPage(
+  { demo, context }: StoreFixture,
+  {
+    shopper = SHOPPER_1,
+    prepare,
+  }: { shopper?: typeof SHOPPER_1; prepare?: (page: Page) => Promise<unknown> } = {},
+): Promise<WatchedPage> {
+  const watched = await openWatchedPage(context);
+  await prepare?.(watched.page);
+  await signInThroughForm(watched.page, demo.storefront.origin, shopper.email, shopper.password);
+  return watched;
 }
 
 /**
