@@ -20,10 +20,11 @@ export const IIFE_GOAL_BYTES = 3072;
  * options have no prototype, where a polluted `once` let each listener hear one event only; a
  * token that arrived across an identity event is no longer sent by `fetch` or returned by
  * `getToken`, when two token answers settle together; a tab notice sent between `pagehide` and a
- * restore from the back/forward cache reaches the other tabs).
+ * restore from the back/forward cache reaches the other tabs; a socket's URL keeps the caller's
+ * query as written instead of serializing it anew, which altered or lost parameters).
  */
 export const SIZE_BUDGETS = {
-  iife: 4608,
+  iife: 4672,
   esmFetchOnly: 384,
   esmConfigureAndFetch: 4352,
   esmEverything: 4480,

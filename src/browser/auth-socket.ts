@@ -3,7 +3,8 @@ import type { ResolvedOptions } from './options.js';
 import type { TokenUser } from './auth-fetch.js';
 
 /**
- * Close code sent when the shopper signs out (reason `logout`).
+ * Close code sent when the shopper signs out (reason `logout`). A socket still connecting then is
+ * closed too, but its `close` event says `1006`: listen for the client's `logout` event as well.
  *
  * @example
  * ```ts
@@ -14,7 +15,8 @@ import type { TokenUser } from './auth-fetch.js';
  */
 export const CLOSE_CODE_LOGOUT = 4001;
 /**
- * Close code sent when a different shopper signs in (reason `customerchange`).
+ * Close code sent when a different shopper signs in (reason `customerchange`). A socket still
+ * connecting then is closed too, but its `close` event says `1006`: listen for `customerchange`.
  *
  * @example
  * ```ts
@@ -107,10 +109,15 @@ export function createSocketOpener(
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';
+    const name = options.tokenQueryParam;
     // Opened and tracked in the turn the token is known to be current, so a logout or switch
     // sweeps it.
     return useToken(signal, false, ([token]) => {
-      wire.searchParams.set(options.tokenQueryParam, token);
+      // Appended to the query as written, as the constructor would send it: serialized anew, the
+      // caller's own parameters change (`%20` becomes `+`, `flag` becomes `flag=`, an invalid
+      // `%FF` is lost). A token parameter the URL already carries is replaced: one token arrives.
+      if (wire.searchParams.has(name)) wire.searchParams.set(name, token);
+      else wire.search += (wire.search && '&') + name + '=' + token;
       const opened = new Transport(wire.href, init as never);
       // Tracked first: a logout closes it even if its URL cannot be hidden (a transport's own
       // fixed `url`), which rejects the call.

@@ -56,6 +56,23 @@ describe('client.webSocket', () => {
     expect(socket.url).not.toContain(env.server.issued[0]);
   });
 
+  it("adds the token without re-encoding the rest of the caller's query, as WebSocket would send it", async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
+    // Form serialization would send `room=a+b&flag=&sig=%EF%BF%BD&t=x%3By`: `%FF` lost for good.
+    await auth.webSocket(wsOrigin() + '/live?room=a%20b&flag&sig=%FF&t=x;y');
+    expect((await connection).url).toBe(
+      `/live?room=a%20b&flag&sig=%FF&t=x;y&token=${env.server.issued[0] ?? ''}`,
+    );
+  });
+
+  it('replaces a token parameter the URL already carries: the server gets one token', async () => {
+    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+    const connection = env.sockets.nextConnection();
+    await auth.webSocket(wsOrigin() + '/live?token=stale&room=a&token=other');
+    expect((await connection).url).toBe(`/live?token=${env.server.issued[0] ?? ''}&room=a`);
+  });
+
   it('accepts an http(s) URL, opening ws(s), and honours tokenQueryParam', async () => {
     const auth = newClient({
       allowedOrigins: [env.sockets.origin],
