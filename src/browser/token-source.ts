@@ -56,7 +56,8 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   let jwt = body;
   try {
     const json = JSON.parse(body as string) as { token?: unknown } | null;
-    jwt = json?.token ?? json;
+    // Own properties only: a polluted Object.prototype must not supply the token.
+    jwt = { __proto__: null, ...json }.token ?? json;
   } catch {
     // Plain text.
   }
@@ -107,10 +108,12 @@ export function createTokenSource(
       headers: { Accept: 'application/json' },
       signal: attempt,
     });
+    // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token, nor a
+    // sign-out: a followed one that ends in 404 fails like any other.
+    if (response.redirected) throw new TokenRequestError(response.status);
+    if (response.ok) return response.text();
     if (response.status == 404) return null;
-    // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token.
-    if (!response.ok || response.redirected) throw new TokenRequestError(response.status);
-    return response.text();
+    throw new TokenRequestError(response.status);
   };
   return () => {
     signal.throwIfAborted();

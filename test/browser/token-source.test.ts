@@ -132,6 +132,24 @@ describe('the token request', () => {
     await expect(client.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED' });
   });
 
+  it('takes a followed redirect that ends in 404 as a failed request, not as a sign-out', async () => {
+    const answers = [new Response(makeJwt(1)), new Response('gone', { status: 404 })];
+    Object.defineProperty(answers[1], 'redirected', { value: true });
+    const client = newClient({
+      allowedOrigins: [],
+      maxTokenAgeMs: 0,
+      fetch: async () => answers.shift() as Response,
+    });
+    const logouts: unknown[] = [];
+    client.on('logout', (detail) => logouts.push(detail));
+    await client.getToken();
+    const error = await client.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 404 });
+    expect(logouts).toEqual([]);
+    expect(client.getCustomer()?.id).toBe(1);
+  });
+
   it('reports a network failure as TOKEN_REQUEST_FAILED with status 0 and the cause', async () => {
     const cause = new TypeError('Failed to fetch');
     const client = newClient({
@@ -184,6 +202,15 @@ describe('parseToken', () => {
       expect((error as Error).message).not.toContain(jwt.split('.')[1]);
     },
   );
+
+  it('takes no token from a polluted Object.prototype when the JSON answer has none', async () => {
+    const planted = makeJwt(666);
+    await whilePolluted({ token: planted }, () => {
+      for (const body of ['{"errors":["nope"]}', '{}', '1', 'true']) {
+        expect(() => parseToken(body, CLIENT_ID)).toThrow(InvalidTokenError);
+      }
+    });
+  });
 
   it('decodes the payload, not the header, under a polluted Object.prototype.header', async () => {
     const [, customer] = await whilePolluted({ header: true }, () =>
