@@ -35,10 +35,10 @@ export interface CustomerAuthOptions {
   /**
    * Your own token provider, for headless front ends whose backend obtains the JWT. Replaces the
    * request to `/customer/current.jwt`; its answer is checked like the endpoint's. Resolve to the
-   * JWT, or to `null` when no shopper is signed in: `null` is the only way to report that (it
-   * becomes `NOT_SIGNED_IN`, and a `logout` event when a shopper was known). Any error it throws
-   * that is not a `CustomerAuthError` becomes `TOKEN_REQUEST_FAILED` (status 0, the error as
-   * `cause`).
+   * JWT, or to `null` when no shopper is signed in (it becomes `NOT_SIGNED_IN`, and a `logout`
+   * event when a shopper was known). A `CustomerAuthError` it throws reaches the caller as it is
+   * (a `NotSignedInError` counts as `null`); any other error becomes `TOKEN_REQUEST_FAILED`
+   * (status 0, the error as `cause`).
    * @default undefined (the request to `/customer/current.jwt`)
    * @example
    * ```ts

@@ -240,6 +240,24 @@ describe('the getToken option', () => {
     await expect(client.getToken()).rejects.toBeInstanceOf(NotSignedInError);
   });
 
+  it.each([
+    ['returning null', () => Promise.resolve(null)],
+    ['throwing NotSignedInError', () => Promise.reject(new NotSignedInError())],
+  ])('%s after a shopper was known signs out', async (_how, signedOut) => {
+    const answers = [() => Promise.resolve(makeJwt(1)), signedOut];
+    const client = newClient({
+      allowedOrigins: [],
+      maxTokenAgeMs: 0,
+      getToken: () => answers.shift()!(),
+    });
+    const logouts: unknown[] = [];
+    client.on('logout', (detail) => logouts.push(detail));
+    await client.getToken();
+    await expect(client.getToken()).rejects.toBeInstanceOf(NotSignedInError);
+    expect(logouts).toEqual([{ previous: expect.objectContaining({ id: 1 }) }]);
+    expect(client.getCustomer()).toBeNull();
+  });
+
   it('throwing becomes TOKEN_REQUEST_FAILED with the cause; a CustomerAuthError passes through', async () => {
     const cause = new Error('backend down');
     const failing = newClient({ allowedOrigins: [], getToken: () => Promise.reject(cause) });
