@@ -145,7 +145,15 @@ export function createSocketOpener(
     (url, init) =>
       connect(url, init?.signal, false, options.EventSource ?? globalThis.EventSource, init),
     (code, reason) => {
-      for (const item of open) item.close(code, reason);
+      for (const item of open) {
+        // A custom transport whose close() throws must not keep the others open for the
+        // previous shopper, nor stop the event that follows.
+        try {
+          item.close(code, reason);
+        } catch {
+          // Nothing more can be done with it.
+        }
+      }
       open.clear();
     },
     () => [...open].some((item) => item.readyState < 2),

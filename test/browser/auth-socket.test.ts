@@ -299,6 +299,29 @@ describe('client.webSocket', () => {
     ]);
   });
 
+  it("closes the other sockets and still emits logout when a custom transport's close() throws", async () => {
+    class ThrowingEventSource extends FakeEventSource {
+      override close() {
+        super.close();
+        throw new Error('a polyfill bug');
+      }
+    }
+    document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+    const auth = newClient({
+      allowedOrigins: [env.sockets.origin],
+      EventSource: ThrowingEventSource as unknown as typeof EventSource,
+    });
+    const logouts: unknown[] = [];
+    auth.on('logout', (detail) => logouts.push(detail));
+    await auth.eventSource(env.sockets.origin + '/stream');
+    const connection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    document.querySelector('a')?.click();
+    leavePage();
+    expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
+    expect(logouts).toHaveLength(1);
+  });
+
   it('never hands the constructor a URL with a fragment: the token is never next to one', async () => {
     const created: string[] = [];
     // Constructors that refuse fragments (as the WebSocket standard long did) may quote the URL.
