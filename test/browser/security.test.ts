@@ -32,12 +32,7 @@ describe('a full session', () => {
       await call().catch((error: unknown) => errors.push(error));
     };
     // Every value written to storage, even one removed at once (the cross-tab fallback's notices).
-    const written: unknown[] = [];
-    const setItem = Storage.prototype.setItem;
-    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, ...args) {
-      written.push(args);
-      setItem.apply(this, args);
-    });
+    const { calls: written } = vi.spyOn(Storage.prototype, 'setItem').mock;
     const anotherTab = otherTab();
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
     const allowedOrigins = [env.server.origin, env.sockets.origin];
