@@ -30,7 +30,9 @@ export function allowUrl(
   input: string | URL,
   socket?: boolean,
 ): URL {
-  const url = new URL(input, document.baseURI);
+  // The base as `fetch` takes it, read from an empty `Request`: page markup such as `<img
+  // name="baseURI">` shadows `document.baseURI` (DOM clobbering), which broke relative URLs.
+  const url = new URL(input, new Request('').url);
   // Built from scheme and host (not url.origin), so blob:, data: and the like never match.
   const origin = (socket ? url.protocol.replace(/^ws/, 'http') : url.protocol) + '//' + url.host;
   if (!allowedOrigins.includes(origin)) throw new OriginNotAllowedError(origin);

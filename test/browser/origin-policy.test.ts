@@ -41,6 +41,21 @@ describe('origin policy', () => {
     expect(refusedOrigin('/points')).toBe('https://store.example.com');
   });
 
+  it('resolves relative URLs against the page although markup shadows document.baseURI', () => {
+    setPageUrl('http://localhost:3001/shop/');
+    // Scriptless markup such as `<img name="baseURI">` shadows document.baseURI (DOM clobbering).
+    Object.defineProperty(document, 'baseURI', {
+      value: document.createElement('img'),
+      configurable: true,
+    });
+    try {
+      expect(allowUrl(allowed, 'points').href).toBe('http://localhost:3001/shop/points');
+      expect(allowUrl(allowed, '/live', true).href).toBe('http://localhost:3001/live');
+    } finally {
+      Reflect.deleteProperty(document, 'baseURI');
+    }
+  });
+
   it('maps ws: to http: and wss: to https: for sockets only', () => {
     expect(refusedOrigin('wss://api.example.com/live', true)).toBeUndefined();
     expect(refusedOrigin('ws://localhost:3001/live', true)).toBeUndefined();

@@ -72,6 +72,13 @@ function addScript(attributes: Record<string, string>): HTMLScriptElement {
   return script;
 }
 
+/** Adds a script tag with data-* attributes and runs the entry from it, as the browser would. */
+function addRunningScript(attributes: Record<string, string>): HTMLScriptElement {
+  const script = addScript(attributes);
+  runFrom(script);
+  return script;
+}
+
 /**
  * Loads the entry with a bad attribute: the TypeError naming `option` is reported through
  * reportError, and the namespace is still defined, with no default client.
@@ -79,7 +86,7 @@ function addScript(attributes: Record<string, string>): HTMLScriptElement {
 async function expectReportedOption(option: string, attributes: Record<string, string>) {
   const reportError = vi.fn();
   vi.stubGlobal('reportError', reportError);
-  addScript({ 'data-app-client-id': CLIENT_ID, ...attributes });
+  addRunningScript({ 'data-app-client-id': CLIENT_ID, ...attributes });
   const namespace = (await import('../../src/browser/script-tag.js')).default;
   vi.unstubAllGlobals();
   expect(reportError).toHaveBeenCalledTimes(1);
@@ -93,8 +100,8 @@ async function expectReportedOption(option: string, attributes: Record<string, s
 }
 
 describe('the script-tag entry', () => {
-  it('configures the default client from script[data-app-client-id] and defines the globals', async () => {
-    addScript({
+  it('configures the default client from the running tag’s data-* attributes and defines the globals', async () => {
+    addRunningScript({
       'data-app-client-id': CLIENT_ID,
       'data-allowed-origins': `https://api.example.com, ${server.origin}`,
       'data-max-token-age-ms': '0',
@@ -117,7 +124,7 @@ describe('the script-tag entry', () => {
   });
 
   it('reads space-separated data-allowed-origins as well as comma-separated ones', async () => {
-    addScript({
+    addRunningScript({
       'data-app-client-id': CLIENT_ID,
       'data-allowed-origins': `https://api.example.com ${server.origin}`,
     });
@@ -136,7 +143,7 @@ describe('the script-tag entry', () => {
   });
 
   it('ignores a document.currentScript that page markup clobbered: only a script element is read', async () => {
-    addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
+    addRunningScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
     const evil = await startServer();
     // Scriptless markup such as `<img name="currentScript" data-…>` shadows document.currentScript.
     const clobber = document.createElement('img');
@@ -162,8 +169,31 @@ describe('the script-tag entry', () => {
     await expectOnlyTestServerAllowed(evil);
   });
 
+  it('reads no other tag when none is running (a type="module" tag): markup’s script element configures nothing', async () => {
+    const evil = await startServer();
+    try {
+      // Markup before the tag: a script element a nonce-based CSP never runs. The SDK's own tag
+      // loaded with type="module" (or from a shadow root) leaves document.currentScript null.
+      addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': evil.origin });
+      addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
+      expect(Reflect.get(Document.prototype, 'currentScript', document)).toBeNull();
+      const namespace = (await import('../../src/browser/script-tag.js')).default;
+      const refused = await namespace
+        .bcAuthFetch(evil.origin + '/collect')
+        .catch((e: unknown) => e);
+
+      expect(refused).toBeInstanceOf(namespace.CustomerAuthError);
+      expect(refused).toMatchObject({ code: 'NOT_CONFIGURED' });
+      expect(evil.apiRequests).toEqual([]);
+      expect(evil.tokenRequests).toEqual([]);
+      expect(server.tokenRequests).toEqual([]);
+    } finally {
+      await evil.close();
+    }
+  });
+
   it('takes no setting from a polluted Object.prototype for an attribute the tag lacks', async () => {
-    addScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
+    addRunningScript({ 'data-app-client-id': CLIENT_ID, 'data-allowed-origins': server.origin });
     const evil = await startServer();
     const polluted = { storefrontUrl: evil.origin, authHeaderName: 'X-Evil', polluted: 'x' };
     try {
@@ -183,7 +213,7 @@ describe('the script-tag entry', () => {
   });
 
   it('takes no allowlist from a polluted Object.prototype when the tag has no data-allowed-origins', async () => {
-    addScript({ 'data-app-client-id': CLIENT_ID });
+    addRunningScript({ 'data-app-client-id': CLIENT_ID });
     const evil = await startServer();
     try {
       const namespace = await whilePolluted(
@@ -210,7 +240,7 @@ describe('the script-tag entry', () => {
   ])('%s to the other tabs', async (_name, customerAttribute, notices) => {
     const tab = otherTab();
     try {
-      addScript({
+      addRunningScript({
         'data-app-client-id': CLIENT_ID,
         'data-allowed-origins': '',
         ...customerAttribute,

@@ -1,8 +1,13 @@
+import { createServer } from 'node:http';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInChromium } from './support/chromium.js';
-import { SHOPPER_1 } from './support/demo-servers.js';
+import { send } from '../../demo/lib/http.js';
+import { closeServer, listen } from '../../demo/lib/listen.js';
+import { describeInChromium, launchChromium } from './support/chromium.js';
+import { CLIENT_ID, SHOPPER_1, signToken } from './support/demo-servers.js';
 import { callInPage } from './support/page-calls.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
+import { IIFE } from './support/sdk-copies.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { openWatchedPage, signInThroughForm } from './support/store-page.js';
 
@@ -61,5 +66,79 @@ describeInChromium('markup that clobbers document.currentScript', () => {
     });
     expect(other.requests).toEqual([]);
     expect(await callInPage(page, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
+  });
+});
+
+/**
+ * A signed-in shopper's storefront under a nonce-based CSP, serving `page(origin)`, the script-tag
+ * build at `/sdk.js`, the token, and a same-origin `/points` that answers with the `Authorization`
+ * it got.
+ */
+async function startStorefront(page: (origin: string) => string) {
+  let origin = '';
+  const server = createServer((req, res) => {
+    if (req.url === '/sdk.js') send(res, 200, 'text/javascript', IIFE);
+    else if (req.url?.startsWith('/customer/current.jwt')) {
+      void signToken({ customerId: 1 }).then((jwt) => send(res, 200, 'text/plain', jwt));
+    } else if (req.url === '/points') {
+      send(res, 200, 'application/json', JSON.stringify(req.headers.authorization ?? null));
+    } else {
+      send(res, 200, 'text/html; charset=utf-8', page(origin), {
+        'Content-Security-Policy': "script-src 'nonce-n'",
+      });
+    }
+  });
+  const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'storefront' });
+  origin = `http://127.0.0.1:${port}`;
+  return { origin, close: () => closeServer(server) };
+}
+
+describeInChromium('markup in a storefront page, against a script tag in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  it('a tag loaded with type="module" reads no other tag: a script element in the markup configures nothing', async () => {
+    const evil = await startRecordingServer();
+    // In a product description, before the SDK's tag: a script element the CSP never runs.
+    const store = await startStorefront(
+      () => `<!doctype html><title>Product</title>
+<div class="description"><script data-app-client-id="${CLIENT_ID}" data-allowed-origins="${evil.origin}"></script></div>
+<script nonce="n" type="module" src="/sdk.js" data-app-client-id="${CLIENT_ID}" data-allowed-origins="https://api.example.com"></script>`,
+    );
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(store.origin);
+      await tab.waitForFunction(() => 'bcAuthFetch' in window);
+
+      const outcome = await callInPage(tab, `${evil.origin}/collect`);
+
+      expect(evil.requests).toEqual([]);
+      expect(outcome.error).toMatchObject({ name: 'CustomerAuthError', code: 'NOT_CONFIGURED' });
+    } finally {
+      await Promise.all([store.close(), evil.close()]);
+    }
+  });
+
+  it('resolves a relative URL against the page although markup shadows document.baseURI', async () => {
+    // `<img name="baseURI">` in a product description; the API is on the page's own origin.
+    const store = await startStorefront(
+      (origin) => `<!doctype html><title>Product</title>
+<div class="description"><img name="baseURI" alt=""></div>
+<script nonce="n" src="/sdk.js" data-app-client-id="${CLIENT_ID}" data-allowed-origins="${origin}"></script>`,
+    );
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(store.origin);
+      expect(await tab.evaluate(() => String(document.baseURI))).toBe('[object HTMLImageElement]');
+
+      const outcome = await callInPage(tab, '/points');
+
+      expect(outcome).toMatchObject({ status: 200, body: expect.stringMatching(/^Bearer ey/) });
+    } finally {
+      await store.close();
+    }
   });
 });
