@@ -1,7 +1,7 @@
 // The demo storefront: a local stand-in for a BigCommerce Stencil store.
 import { fileURLToPath } from 'node:url';
 import { send, sendMethodNotAllowed } from './lib/http.js';
-import { closeServer, listen } from './lib/listen.js';
+import { closeServer, listen, listenAlso } from './lib/listen.js';
 import { createRecordedServer } from './lib/recorded-server.js';
 import { readStorePageScript, serveAsset } from './storefront/assets.js';
 import { answerCurrentCustomer } from './storefront/current-customer-route.js';
@@ -18,8 +18,8 @@ import { createStorefrontContext } from './storefront/storefront-context.js';
  * @property {string} storeHash The store hash (`store_hash` and `sub` of the tokens).
  * @property {string | (() => string)} apiOrigin The loyalty API's origin, e.g.
  *   `http://127.0.0.1:3001`, or a function returning it when the API starts later.
- * @property {number} [port] Port to listen on (on 127.0.0.1; pages are addressed as
- *   `http://localhost:<port>`). Default 0 (a free port).
+ * @property {number} [port] Port to listen on, on 127.0.0.1 and, unless 0, on ::1 too
+ *   (pages are addressed as `http://localhost:<port>`). Default 0 (a free port).
  * @property {number} [maxTokenAgeMs] Rendered as `data-max-token-age-ms` when set.
  * @property {string[]} [extraConnectOrigins] Origins added to the CSP's `connect-src` besides the
  *   API (tests use it so that only the SDK's allowlist stands between a page and a server).
@@ -95,6 +95,14 @@ export async function createStorefront(options) {
     host: '127.0.0.1',
     label: 'storefront',
   });
+  // Pages are addressed as localhost, which browsers try on ::1 first: a port asked for by number
+  // is claimed there too. A free port (0) is free on 127.0.0.1 only; browsers then fall back to it.
+  if (port === options.port) {
+    await listenAlso(server, { port, host: '::1', label: 'storefront' }).catch(async (error) => {
+      await closeServer(server);
+      throw error;
+    });
+  }
   const origin = `http://localhost:${port}`;
   return { server, origin, url: `${origin}/`, port, requests, close: () => closeServer(server) };
 }

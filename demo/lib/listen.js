@@ -1,4 +1,5 @@
 // Starting and stopping the demo's HTTP servers, with errors a newcomer can act on.
+import { createServer } from 'node:net';
 
 /**
  * Thrown when a demo server cannot listen, e.g. because its port is taken.
@@ -21,7 +22,7 @@ export class ListenError extends Error {
 /**
  * Listens on `host:port` (port 0 picks a free one) and resolves to the port in use.
  *
- * @param {import('node:http').Server} server
+ * @param {import('node:net').Server} server
  * @param {{ port: number, host: string, label: string }} where
  * @returns {Promise<number>}
  */
@@ -42,6 +43,28 @@ export function listen(server, { port, host, label }) {
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
+}
+
+/**
+ * Also accepts `server`'s connections on `host` (same port) until `server` closes. A name such as
+ * `localhost` resolves to 127.0.0.1 and ::1, and browsers try ::1 first: without this, another
+ * program on ::1 would get the demo's visitors while the demo started without a word. Skipped
+ * when the machine has no such address.
+ *
+ * @param {import('node:http').Server} server
+ * @param {{ port: number, host: string, label: string }} where
+ * @returns {Promise<void>}
+ */
+export async function listenAlso(server, where) {
+  const extra = createServer((socket) => server.emit('connection', socket));
+  try {
+    await listen(extra, where);
+  } catch (error) {
+    const code = /** @type {NodeJS.ErrnoException} */ (/** @type {Error} */ (error).cause).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return;
+    throw error;
+  }
+  server.once('close', () => extra.close());
 }
 
 /**

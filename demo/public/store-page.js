@@ -40,6 +40,15 @@
     byId('live-status').textContent = text;
   }
 
+  // The API names whose points these are, read from the verified token: after another shopper
+  // signed in in another tab, not the shopper this page was rendered for.
+  function showBalance(body, text = '', tone = '') {
+    showPoints(body.points);
+    if (String(body.customerId) === customerId) return showStatus(text, tone);
+    const notice = `These are ${body.email}'s points: another shopper signed in. Reload to continue as them.`;
+    showStatus(`${text} ${notice}`.trim(), 'bad');
+  }
+
   function describeError(error) {
     if (error?.code === 'NOT_SIGNED_IN') return 'Sign in to see your points.';
     return error?.message ?? String(error);
@@ -54,8 +63,7 @@
 
   async function loadBalance() {
     try {
-      showPoints((await callApi('/points')).points);
-      showStatus('');
+      showBalance(await callApi('/points'));
     } catch (error) {
       showPoints(undefined, 'error');
       showStatus(describeError(error), 'bad');
@@ -68,16 +76,17 @@
     try {
       const init = { method: 'POST', headers: { 'Content-Type': 'application/json' } };
       const body = await callApi('/points/redeem', { ...init, body: JSON.stringify({ points }) });
-      showPoints(body.points);
-      showStatus(`Redeemed ${body.redeemed} points.`, 'good');
+      showBalance(body, `Redeemed ${body.redeemed} points.`, 'good');
     } catch (error) {
       showStatus(describeError(error), 'bad');
     }
   }
 
-  async function openLive() {
+  async function openLive(afterExpiry = false) {
     showLive('connecting', 'connecting…');
     try {
+      // The token cached in this tab may be the one that just expired: ask for a new one.
+      if (afterExpiry) await client.getToken({ force: true });
       const socket = await window.bcAuthWebSocket(`${apiOrigin}/points/live`);
       socket.addEventListener('open', () => showLive('open', 'live'));
       socket.addEventListener('message', (event) => {
@@ -85,7 +94,7 @@
       });
       socket.addEventListener('close', (event) => {
         showLive('closed', `closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
-        if (event.code === TOKEN_EXPIRED) void openLive();
+        if (event.code === TOKEN_EXPIRED) void openLive(true);
       });
     } catch (error) {
       showLive('closed', describeError(error));

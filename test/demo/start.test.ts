@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEMO_DEFAULTS } from '../../demo/demo-config.js';
-import { SHOPPER_1, SHOPPER_2, signIn } from './support/demo-harness.js';
+import { SHOPPER_1, SHOPPER_2, hasIpv6Loopback, signIn } from './support/demo-harness.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,13 +36,15 @@ async function banner(demo: Run): Promise<{ storefront: string; api: string }> {
   };
 }
 
-async function busyPort(): Promise<{ port: number; release(): Promise<void> }> {
+async function busyPort(host = '127.0.0.1'): Promise<{ port: number; release(): Promise<void> }> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+const HAS_IPV6_LOOPBACK = await hasIpv6Loopback();
 
 describe('node demo/start.js', () => {
   it('prints the URLs, client id and both shoppers, serves, and stops with exit 0 on SIGTERM', async () => {
@@ -110,6 +112,29 @@ describe('node demo/start.js', () => {
       await busy.release();
     }
   });
+
+  it.skipIf(!HAS_IPV6_LOOPBACK)(
+    'fails with exit 1 and names STOREFRONT_PORT when the port is busy on ::1, where browsers reach localhost',
+    async () => {
+      const busy = await busyPort('::1');
+      const demo = run({ STOREFRONT_PORT: String(busy.port) });
+      const serving = new Promise<string>((resolve) =>
+        demo.child.stdout?.on('data', () => {
+          if (demo.output().includes('Ctrl-C stops both servers')) resolve('serving');
+        }),
+      );
+      try {
+        expect(await Promise.race([demo.exited, serving])).toBe(1);
+        expect(demo.output()).toContain(
+          `port ${busy.port} on ::1 is already in use; set STOREFRONT_PORT`,
+        );
+      } finally {
+        demo.child.kill('SIGTERM');
+        await demo.exited;
+        await busy.release();
+      }
+    },
+  );
 
   it('fails with exit 1 on an unusable setting', async () => {
     const demo = run({ STOREFRONT_PORT: 'abc' });

@@ -7,6 +7,7 @@ import {
   bearerCustomerId,
   decodeJwtPayload,
   LONG_TOKEN_AGE_MS,
+  STORE_HASH,
 } from './support/demo-servers.js';
 import { apiRequestsAfter, callInPage, lastSeq } from './support/page-calls.js';
 import { useStoreInChromium } from './support/store-fixture.js';
@@ -57,6 +58,22 @@ describeInChromium(
       });
       await expect.poll(() => loggedEvents(tabA)).toContain('customerchange');
       expect(customersCalledAfter(apiRequestsAfter(demo, switchedAt))).not.toContain(1);
+    });
+
+    it("6. tab A's store page says that the balance it now shows is shopper 2's", async () => {
+      const { demo } = store;
+      const tabA = await shopper1InTabA();
+      const tabB = (await openWatchedPage(store.context)).page;
+      await tabB.goto(demo.storefront.url);
+      await Promise.all([tabB.waitForURL(demo.storefront.url), tabB.click('#logout-link')]);
+      await signInThroughForm(tabB, demo.storefront.origin, SHOPPER_2.email, SHOPPER_2.password);
+
+      // Tab A was rendered for shopper 1 and still says so at the top; its balance is shopper 2's.
+      await tabA.click('#refresh-button');
+      const balance2 = String(demo.api.ledger.getPoints(STORE_HASH, SHOPPER_2.id));
+      await expect.poll(() => tabA.textContent('#points')).toBe(balance2);
+      expect(await tabA.textContent('#who')).toContain(SHOPPER_1.email);
+      expect(await tabA.textContent('#points-status')).toContain(SHOPPER_2.email);
     });
 
     it('6. sign in as shopper 2 in tab B over shopper 1 (no logout): customerchange in tab A', async () => {
