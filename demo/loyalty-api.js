@@ -27,8 +27,8 @@ import { answerPoints, answerRedeem } from './loyalty-api/points-routes.js';
  * @property {string} origin e.g. `http://127.0.0.1:3001`
  * @property {string} url Same as `origin`.
  * @property {number} port
- * @property {import('./lib/request-recorder.js').RecordedRequest[]} requests Everything received,
- *   WebSocket handshakes included.
+ * @property {import('./lib/request-recorder.js').RecordedRequest[]} requests The latest 10,000
+ *   requests received, WebSocket handshakes included.
  * @property {import('./loyalty-api/live-points.js').LiveSocketRecord[]} sockets Live connections.
  * @property {ReturnType<typeof createPointsLedger>} ledger
  * @property {() => Promise<void>} close Closes sockets and connections and stops the server.

@@ -1,6 +1,9 @@
 // Keeps what a demo server received, so tests can assert on the wire rather than on logs.
 import { URLSearchParams } from 'node:url';
 
+// The log keeps the latest requests only: a demo left running must not grow without bound.
+export const MAX_RECORDED_REQUESTS = 10_000;
+
 /**
  * One request as the server received it.
  *
@@ -35,7 +38,7 @@ function parseTarget(target) {
 }
 
 /**
- * Creates an in-memory request log.
+ * Creates an in-memory request log of the latest MAX_RECORDED_REQUESTS requests, oldest first.
  *
  * @returns {{ requests: RecordedRequest[], record(req: import('node:http').IncomingMessage): RecordedRequest }}
  */
@@ -63,7 +66,7 @@ export function createRequestRecorder() {
       upgrade: (req.headers.upgrade ?? '').toLowerCase() === 'websocket',
       status: undefined,
     };
-    requests.push(entry);
+    if (requests.push(entry) > MAX_RECORDED_REQUESTS) requests.shift();
     return entry;
   }
 
