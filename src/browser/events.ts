@@ -21,7 +21,11 @@ export type InvalidateReason =
  *
  * @example
  * ```ts
- * auth.on('customerchange', ({ previous, current }) => renderGreeting(current ?? previous));
+ * auth.on('customerchange', ({ current }) => {
+ *   // `null`: another tab announced the switch, and no token has named the new shopper yet.
+ *   if (current) renderGreeting(current);
+ *   else location.reload();
+ * });
  * ```
  */
 export interface CustomerAuthEventMap {
