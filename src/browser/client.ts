@@ -221,8 +221,16 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       else if (!id || +id !== customer.id) change(id ? null : undefined);
     },
   );
-  // The page-load beacon: tell the other tabs whom this page was rendered for.
-  if (resolved.customerId !== undefined) post(`c${resolved.customerId ?? ''}`);
+  // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
+  // loaded by Back or Forward (type 2): browsers take it from the HTTP cache, a `no-cache` one too,
+  // as it was rendered for whoever was signed in then.
+  if (
+    resolved.customerId !== undefined &&
+    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- in every browser and 24 B smaller than getEntriesByType('navigation'); DOM stand-ins lack it
+    performance.navigation?.type != 2
+  ) {
+    post(`c${resolved.customerId ?? ''}`);
+  }
 
   return {
     fetch: createAuthFetch(resolved, useToken),

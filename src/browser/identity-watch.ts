@@ -102,9 +102,12 @@ function watchPage(
       if (lastNavigate == failed) pendingLogout = undefined;
     });
   });
-  listen(document, 'click', signal, (event: MouseEvent) => {
+  // On `window`, the first stop of the capture phase: a page's own capture listener on `window`
+  // that stops propagation cannot hide the click, and page markup cannot shadow the listener
+  // methods, as `<img name="addEventListener">` does `document`'s.
+  listen(window, 'click', signal, (event: MouseEvent) => {
     // The link from the composed path: one in a shadow root (a web-component header) is retargeted
-    // to its host by the time the click reaches the document. Found without calling a method on the
+    // to its host by the time the click reaches the window. Found without calling a method on the
     // clicked element: a form's control named `closest` (page markup) shadows the form's own.
     const href = event
       .composedPath()

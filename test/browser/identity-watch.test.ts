@@ -199,6 +199,23 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
+  it("a logout click a page's own capture listener on window stops still signs out as the page goes", async () => {
+    document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
+    // Added before the SDK's, as by a script earlier in the page.
+    const stop = (event: Event) => {
+      event.stopPropagation();
+    };
+    window.addEventListener('click', stop, true);
+    try {
+      const { seen } = await signedInTab();
+      document.getElementById('out')?.click();
+      leavePage();
+      expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+    } finally {
+      window.removeEventListener('click', stop, true);
+    }
+  });
+
   it('a logout counted as the page went is not counted again after a restore from the cache', async () => {
     document.body.innerHTML = '<a id="out" href="/login.php?action=logout">Sign out</a>';
     const auth = tab();
@@ -702,6 +719,24 @@ describe('the page-load beacon', () => {
     const { notices, channel: spy } = otherTab();
     try {
       tab();
+      // A later beacon from this page: anything the first client posted has arrived before it.
+      tab({ allowedOrigins: [], customerId: 42 });
+      await until(() => notices.includes('c42'));
+      expect(notices).toEqual(['c42']);
+    } finally {
+      spy.close();
+    }
+  });
+  it('sends nothing from a page loaded by Back or Forward, which may come from the HTTP cache', async () => {
+    const { notices, channel: spy } = otherTab();
+    try {
+      // Navigation Timing's TYPE_BACK_FORWARD: a sign-in form rendered for a guest, say.
+      Object.defineProperty(performance, 'navigation', { value: { type: 2 }, configurable: true });
+      try {
+        tab({ allowedOrigins: [], customerId: '' });
+      } finally {
+        delete (performance as { navigation?: unknown }).navigation;
+      }
       // A later beacon from this page: anything the first client posted has arrived before it.
       tab({ allowedOrigins: [], customerId: 42 });
       await until(() => notices.includes('c42'));

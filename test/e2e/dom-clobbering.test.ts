@@ -141,4 +141,28 @@ describeInChromium('markup in a storefront page, against a script tag in Chromiu
       await store.close();
     }
   });
+
+  it('starts although markup shadows document.addEventListener', async () => {
+    // `<img name="addEventListener">` in a product description shadows the method on `document`
+    // (named images do), though not on `window`.
+    const store = await startStorefront(
+      (origin) => `<!doctype html><title>Product</title>
+<div class="description"><img name="addEventListener" alt=""></div>
+<script nonce="n" src="/sdk.js" data-app-client-id="${CLIENT_ID}" data-allowed-origins="${origin}"></script>`,
+    );
+    try {
+      const tab = await browser.newPage();
+      const pageErrors: string[] = [];
+      tab.on('pageerror', (error) => pageErrors.push(error.message));
+      await tab.goto(store.origin);
+      expect(await tab.evaluate(() => typeof document.addEventListener)).toBe('object');
+
+      const outcome = await callInPage(tab, '/points');
+
+      expect(outcome).toMatchObject({ status: 200, body: expect.stringMatching(/^Bearer ey/) });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });
