@@ -22,12 +22,14 @@ export const IIFE_GOAL_BYTES = 3072;
  * `getToken`, when two token answers settle together; a tab notice sent between `pagehide` and a
  * restore from the back/forward cache reaches the other tabs; a socket's URL keeps the caller's
  * query as written instead of serializing it anew, which altered or lost parameters; a JSON token
- * answer is read from its own `token` only, never from a polluted `Object.prototype`).
+ * answer is read from its own `token` only, never from a polluted `Object.prototype`; relative URLs
+ * resolve against the page's base URL read through `Document.prototype`, which page markup such as
+ * `<img name="baseURI">` cannot shadow).
  */
 export const SIZE_BUDGETS = {
   iife: 4672,
   esmFetchOnly: 384,
-  esmConfigureAndFetch: 4352,
+  esmConfigureAndFetch: 4416,
   esmEverything: 4544,
   server: 6080,
 };

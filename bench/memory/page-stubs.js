@@ -1,4 +1,4 @@
-// The smallest browser a client needs in Node (window, document, location, BroadcastChannel), with
+// The smallest browser a client needs in Node (window, document, Document, location, BroadcastChannel), with
 // every event listener counted so a benchmark can show that none is left behind.
 //
 // The stubs keep their own listener lists instead of extending Node's EventTarget: Node can lose
@@ -66,7 +66,7 @@ class CountedTarget {
  */
 export function installPageStubs(pageUrl) {
   const window = new CountedTarget();
-  const document = Object.assign(new CountedTarget(), { baseURI: pageUrl });
+  const document = new CountedTarget();
   /** @type {Set<CountedTarget>} */
   const channels = new Set();
 
@@ -85,7 +85,18 @@ export function installPageStubs(pageUrl) {
     }
   }
 
-  Object.assign(globalThis, { window, document, location: new URL(pageUrl) });
+  // The SDK reads the page's base URL through `Document.prototype`'s own `baseURI` getter.
+  class DocumentStub {
+    get baseURI() {
+      return pageUrl;
+    }
+  }
+  Object.assign(globalThis, {
+    window,
+    document,
+    Document: DocumentStub,
+    location: new URL(pageUrl),
+  });
   return {
     BroadcastChannel: /** @type {typeof BroadcastChannel} */ (
       /** @type {unknown} */ (BroadcastChannelStub)

@@ -30,9 +30,12 @@ export function allowUrl(
   input: string | URL,
   socket?: boolean,
 ): URL {
-  // The base as `fetch` takes it, read from an empty `Request`: page markup such as `<img
-  // name="baseURI">` shadows `document.baseURI` (DOM clobbering), which broke relative URLs.
-  const url = new URL(input, new Request('').url);
+  // The page's base URL, as `fetch` takes it, read through Document's own getter: page markup
+  // such as `<img name="baseURI">` shadows `document.baseURI` (DOM clobbering).
+  const url = new URL(
+    input,
+    Reflect.get<Document, 'baseURI'>(Document.prototype, 'baseURI', document),
+  );
   // Built from scheme and host (not url.origin), so blob:, data: and the like never match.
   const origin = (socket ? url.protocol.replace(/^ws/, 'http') : url.protocol) + '//' + url.host;
   if (!allowedOrigins.includes(origin)) throw new OriginNotAllowedError(origin);
