@@ -223,10 +223,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   );
   // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
   // loaded by Back or Forward (type 2): browsers take it from the HTTP cache, a `no-cache` one too,
-  // as it was rendered for whoever was signed in then.
+  // as it was rendered for whoever was signed in then. `performance.navigation` is deprecated but
+  // in every browser, and 24 B smaller than getEntriesByType('navigation'); DOM stand-ins lack it.
   if (
     resolved.customerId !== undefined &&
-    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- in every browser and 24 B smaller than getEntriesByType('navigation'); DOM stand-ins lack it
+    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- see above
     performance.navigation?.type != 2
   ) {
     post(`c${resolved.customerId ?? ''}`);
