@@ -6,6 +6,7 @@ import {
   type Verifier,
 } from '../../src/server/index.js';
 import {
+  HTTP_ROUTE_ARN,
   HTTP_STAGE_WILDCARD,
   REST_STAGE_WILDCARD,
   WS_STAGE_WILDCARD,
@@ -236,6 +237,14 @@ describe('createApiGatewayAuthorizer', () => {
       [
         'a payload 2.0 event without routeArn',
         { version: '2.0', type: 'REQUEST', headers: { authorization: `Bearer ${VALID}` } },
+      ],
+      [
+        'a payload 2.0 event with a methodArn instead of routeArn',
+        {
+          ...httpApiEvent({ authorization: `Bearer ${VALID}` }),
+          routeArn: undefined,
+          methodArn: HTTP_ROUTE_ARN,
+        },
       ],
     ])('%s', async (_name, event) => {
       await expectMisconfigured(handler(event as unknown as ApiGatewayAuthorizerEvent));

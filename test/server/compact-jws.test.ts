@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCompactJwsParser } from '../../src/server/compact-jws.js';
+import { TokenVerificationError } from '../../src/server/index.js';
 import { testVerifier, mintToken } from './helpers/tokens.js';
 
 describe('createCompactJwsParser', () => {
@@ -15,6 +16,15 @@ describe('createCompactJwsParser', () => {
     });
     expect(jws.signingInput).toBe(`${header ?? ''}.${payload ?? ''}`);
     expect(jws.signature).toHaveLength(64);
+  });
+
+  it.each([
+    ['four segments', (token: string) => `${token}.${token.split('.')[2] ?? ''}`],
+    ['an empty header segment', (token: string) => token.slice(token.indexOf('.'))],
+  ])('refuses %s by shape, before decoding anything', (_name, reshape) => {
+    const parse = () => createCompactJwsParser().parse(reshape(mintToken()));
+    expect(parse).toThrow(TokenVerificationError);
+    expect(parse).toThrow('token is not three non-empty segments joined by dots');
   });
 
   it('remembers only headers it is told to (those of verified tokens)', () => {
@@ -43,5 +53,23 @@ describe('createCompactJwsParser', () => {
     }
     await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
     await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
+  });
+
+  it('decodes a verified header only once, however many forged headers came first', async () => {
+    const verifier = testVerifier();
+    for (let index = 0; index < 20; index += 1) {
+      const forged = mintToken({ header: { alg: 'HS512', kid: `k${index}` }, secret: 'x' });
+      await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
+    }
+    await verifier.verify(mintToken());
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
+      const texts = parse.mock.calls.map(([text]) => String(text));
+      expect(texts.filter((text) => text.includes('"current_customer"'))).toHaveLength(1);
+      expect(texts.filter((text) => text.includes('"alg"'))).toHaveLength(0);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

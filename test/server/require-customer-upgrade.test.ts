@@ -202,6 +202,19 @@ describe('requireCustomerUpgrade and its socket', () => {
     socket.emit('finish');
     expect(socket.destroyCalls).toBe(1);
   });
+
+  it('writes a 400 refusal with its reason phrase and Connection: close', async () => {
+    const socket = fakeSocket();
+    await requireCustomerUpgrade(testVerifier())(
+      { headers: { authorization: `Bearer ${VALID}` }, url: `/live?token=${VALID}` },
+      socket,
+    );
+    const [head = ''] = (socket.written[0] ?? '').split('\r\n\r\n');
+    const lines = head.split('\r\n');
+    expect(lines[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(lines).toContain('Connection: close');
+    expect(lines).toContain('Cache-Control: no-store');
+  });
 });
 
 describe('requireCustomerUpgrade creation', () => {

@@ -1,6 +1,11 @@
+import * as nodeCrypto from 'node:crypto';
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createSignatureCheck, createWebCryptoSignatureCheck } from '../../src/server/signature.js';
+import {
+  createNodeSignatureCheck,
+  createSignatureCheck,
+  createWebCryptoSignatureCheck,
+} from '../../src/server/signature.js';
 import { TokenVerificationError } from '../../src/server/index.js';
 import { CLIENT_SECRET, mintToken, realClaims, settle, testVerifier } from './helpers/tokens.js';
 
@@ -35,6 +40,15 @@ describe('signature checks', () => {
     const check = createSignatureCheck(CLIENT_SECRET, false);
     expect(check('HS256', input, signature)).toBe(true);
     expect(check('HS512', input, new Uint8Array(64))).toBe(false);
+  });
+
+  it('compares node:crypto HMACs with timingSafeEqual (constant time)', () => {
+    const timingSafeEqual = vi.fn(nodeCrypto.timingSafeEqual);
+    const check = createNodeSignatureCheck({ ...nodeCrypto, timingSafeEqual }, CLIENT_SECRET);
+    const { input, signature } = partsOf(mintToken());
+    expect(check('HS512', input, signature)).toBe(true);
+    expect(check('HS512', `${input}x`, signature)).toBe(false);
+    expect(timingSafeEqual).toHaveBeenCalledTimes(2);
   });
 
   it('imports the WebCrypto key once per algorithm per verifier', async () => {

@@ -111,7 +111,22 @@ const hostile: Row[] = [
     'MALFORMED',
   ],
   // Header parameters
-  ...['crit', 'b64', 'zip', 'jku', 'jwk', 'x5u', 'x5c', 'x5t', 'cty', 'enc'].map((name): Row => [
+  ...[
+    'crit',
+    'b64',
+    'zip',
+    'jku',
+    'jwk',
+    'x5u',
+    'x5c',
+    'x5t',
+    'x5t#S256',
+    'cty',
+    'enc',
+    'epk',
+    'p2s',
+    'p2c',
+  ].map((name): Row => [
     `header "${name}"`,
     withHeader({ typ: 'JWT', alg: 'HS512', [name]: name === 'b64' ? false : ['x'] }),
     'UNSUPPORTED_HEADER',
@@ -371,6 +386,7 @@ describe('createVerifier().verify', () => {
     ['07', '7'],
     [7, '7'],
     ['0', '0'],
+    [0, '0'],
     ['000', '0'],
     ['12345678901234567890', '12345678901234567890'],
   ])('gives one groupId spelling: group_id %j → %j', async (groupId, expected) => {
