@@ -307,6 +307,39 @@ describe('client.fetch', () => {
     expect(bodies).toEqual(['points=5', 'points=5']);
   });
 
+  it('the retry carries the body where wrapping a Request moves its body, as in browsers', async () => {
+    // happy-dom copies the body of a Request made from another; browsers move it, after which the
+    // original cannot be wrapped again.
+    class MovingRequest extends Request {
+      moved = false;
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        if (input instanceof MovingRequest && input.moved) throw new TypeError('body used');
+        super(input, init);
+        if (input instanceof MovingRequest && input.body && !init?.body) input.moved = true;
+      }
+    }
+    vi.stubGlobal('Request', MovingRequest);
+    const bodies: string[] = [];
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        if (!(input instanceof Request)) return fetch(input, init);
+        bodies.push(await input.text());
+        return new Response(null, { status: bodies.length == 1 ? 401 : 204 });
+      },
+    });
+    try {
+      const response = await auth.fetch('https://api.example.com/redeem', {
+        method: 'POST',
+        body: 'points=5',
+      });
+      expect(response.status).toBe(204);
+      expect(bodies).toEqual(['points=5', 'points=5']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('does not retry a ReadableStream body: the 401 rejects at once', async () => {
     const sent: RequestInit[] = [];
     const auth = newClient({

@@ -80,9 +80,7 @@ describe('client.webSocket', () => {
     });
     const connection = env.sockets.nextConnection();
     await auth.webSocket(new URL(env.sockets.origin + '/live'));
-    expect(new URL((await connection).url, 'ws://x').searchParams.get('access_token')).toBe(
-      env.server.issued[0],
-    );
+    expect((await connection).url).toBe(`/live?access_token=${env.server.issued[0] ?? ''}`);
   });
 
   it.each([
@@ -265,6 +263,17 @@ describe('client.webSocket', () => {
     expect(env.sockets.connections).toHaveLength(0);
   });
 
+  it('rejects with the reason when its signal aborts while the token is on its way, opening nothing', async () => {
+    const { WebSocket, made } = madeSockets();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], WebSocket });
+    const controller = new AbortController();
+    const pending = auth.webSocket(wsOrigin() + '/live', undefined, { signal: controller.signal });
+    const reason = new Error('gave up');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(made).toEqual([]);
+  });
+
   it('asks again when a logout comes while the token is on its way: nothing opens for a guest', async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
     const { WebSocket, made } = madeSockets();
@@ -384,6 +393,22 @@ describe('client.eventSource', () => {
     document.querySelector('a')?.click();
     leavePage();
     expect(fake?.closed).toBe(true);
+  });
+
+  it('rejects with the reason when init.signal aborts while the token is on its way, opening nothing', async () => {
+    FakeEventSource.created = [];
+    const auth = newClient({
+      allowedOrigins: ['https://api.example.com'],
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const controller = new AbortController();
+    const pending = auth.eventSource('https://api.example.com/points/stream', {
+      signal: controller.signal,
+    });
+    const reason = new Error('gave up');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(FakeEventSource.created).toEqual([]);
   });
 
   it('refuses ws: URLs and origins that are not allowed', async () => {

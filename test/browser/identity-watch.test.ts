@@ -94,7 +94,7 @@ describe('logout links and navigations', () => {
 
   it('ignores a link that only looks similar, and honours logoutPath', async () => {
     document.body.innerHTML =
-      '<a id="near" href="/login.php?action=logout2">x</a><a id="custom" href="/account/sign-out">y</a>';
+      '<a id="near" href="/account/sign-out2">x</a><a id="custom" href="/account/sign-out">y</a>';
     const { seen } = await signedInTab({
       allowedOrigins: [],
       logoutPath: '/account/sign-out',
@@ -107,6 +107,19 @@ describe('logout links and navigations', () => {
     document.getElementById('custom')?.click();
     leavePage();
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'invalidate', 'logout']);
+  });
+
+  it('with a storefrontUrl (headless), a click on the storefront’s logout URL signs out as the page goes', async () => {
+    const storefrontUrl = 'https://store-abc123.mybigcommerce.com';
+    document.body.innerHTML = `<a href="${storefrontUrl}/login.php?action=logout">Sign out</a>`;
+    const { seen } = await signedInTab({
+      allowedOrigins: [],
+      storefrontUrl,
+      fetch: async () => new Response(makeJwt(1)),
+    });
+    document.querySelector('a')?.click();
+    leavePage();
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
   });
 
   it.each([

@@ -22,6 +22,11 @@ describe('options', () => {
     ['allowedOrigins', 'http on a public host', { allowedOrigins: ['http://api.example.com'] }],
     ['allowedOrigins', 'a wildcard', { allowedOrigins: ['https://*.example.com'] }],
     ['allowedOrigins', 'ws:', { allowedOrigins: ['wss://api.example.com'] }],
+    [
+      'allowedOrigins',
+      'one bad among good ones',
+      { allowedOrigins: ['https://api.example.com', 'http://api.example.com'] },
+    ],
     ['storefrontUrl', 'with a path', { storefrontUrl: 'https://store.example.com/shop' }],
     ['storefrontUrl', 'http on a public host', { storefrontUrl: 'http://store.example.com' }],
     ['maxTokenAgeMs', 'negative', { maxTokenAgeMs: -1 }],

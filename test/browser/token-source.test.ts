@@ -168,6 +168,7 @@ describe('the token request', () => {
     ['two segments', 'abc.def', 'text/plain'],
     ['a JWT-shaped string that is not base64 JSON', 'abc.def.ghi', 'text/plain'],
     ['an empty body', '', 'text/plain'],
+    ['a JWT with markup around it', `<p>${makeJwt(1)}</p>`, 'text/html'],
   ])('rejects %s with INVALID_TOKEN', async (_name, body, type) => {
     server.tokenHandler = answerWith(200, body, type);
     const error = await newClient({ allowedOrigins: [] })
@@ -175,6 +176,8 @@ describe('the token request', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(isCustomerAuthError(error, 'INVALID_TOKEN')).toBe(true);
+    // Names the problem, never quotes the body (which may hold a token).
+    expect((error as Error).message).toBe('bc-customer-auth: invalid token: not a JWT');
   });
 });
 
