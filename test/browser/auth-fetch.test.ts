@@ -288,7 +288,8 @@ describe('client.fetch', () => {
     ]);
   });
 
-  it('the retry carries the body although the first attempt read it', async () => {
+  /** A POST answered 401, then 204: the API must receive the body twice. */
+  async function expectRetryCarriesBody() {
     const bodies: string[] = [];
     const auth = newClient({
       allowedOrigins: ['https://api.example.com'],
@@ -305,6 +306,10 @@ describe('client.fetch', () => {
     });
     expect(response.status).toBe(204);
     expect(bodies).toEqual(['points=5', 'points=5']);
+  }
+
+  it('the retry carries the body although the first attempt read it', async () => {
+    await expectRetryCarriesBody();
   });
 
   it('the retry carries the body where wrapping a Request moves its body, as in browsers', async () => {
@@ -319,22 +324,8 @@ describe('client.fetch', () => {
       }
     }
     vi.stubGlobal('Request', MovingRequest);
-    const bodies: string[] = [];
-    const auth = newClient({
-      allowedOrigins: ['https://api.example.com'],
-      fetch: async (input, init) => {
-        if (!(input instanceof Request)) return fetch(input, init);
-        bodies.push(await input.text());
-        return new Response(null, { status: bodies.length == 1 ? 401 : 204 });
-      },
-    });
     try {
-      const response = await auth.fetch('https://api.example.com/redeem', {
-        method: 'POST',
-        body: 'points=5',
-      });
-      expect(response.status).toBe(204);
-      expect(bodies).toEqual(['points=5', 'points=5']);
+      await expectRetryCarriesBody();
     } finally {
       vi.unstubAllGlobals();
     }
