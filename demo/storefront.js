@@ -35,7 +35,8 @@ import { createStorefrontContext } from './storefront/storefront-context.js';
  * @property {string} origin e.g. `http://localhost:3000`
  * @property {string} url The store home, e.g. `http://localhost:3000/`
  * @property {number} port
- * @property {import('./lib/request-recorder.js').RecordedRequest[]} requests The latest 10,000 requests received.
+ * @property {import('./lib/request-recorder.js').RecordedRequest[]} requests The latest 10,000
+ *   requests received.
  * @property {() => Promise<void>} close Stops the server and drops open connections.
  */
 

@@ -1,5 +1,6 @@
-// The smallest browser a client needs in Node (window, document, Document, location, BroadcastChannel), with
-// every event listener counted so a benchmark can show that none is left behind.
+// The smallest browser a client needs in Node (window, document, Document, location,
+// BroadcastChannel), with every event listener counted so a benchmark can show that none is left
+// behind.
 //
 // The stubs keep their own listener lists instead of extending Node's EventTarget: Node can lose
 // the `{ signal }` removal of a listener after a garbage collection (nodejs/node#63954), which

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEMO_DEFAULTS } from '../../demo/demo-config.js';
-import { SHOPPER_1, SHOPPER_2, hasIpv6Loopback, signIn } from './support/demo-harness.js';
+import { SHOPPER_1, SHOPPER_2, signIn } from './support/demo-harness.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,7 +44,11 @@ async function busyPort(host = '127.0.0.1'): Promise<{ port: number; release(): 
   return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const HAS_IPV6_LOOPBACK = await hasIpv6Loopback();
+// Whether this machine has an IPv6 loopback (::1), which browsers try first for `localhost`.
+const HAS_IPV6_LOOPBACK = await busyPort('::1').then(
+  (busy) => busy.release().then(() => true),
+  () => false,
+);
 
 describe('node demo/start.js', () => {
   it('prints the URLs, client id and both shoppers, serves, and stops with exit 0 on SIGTERM', async () => {

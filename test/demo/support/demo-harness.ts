@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
 import { startDemo, type Demo, type StartDemoOptions } from '../../../demo/start-demo.js';
@@ -9,19 +7,6 @@ export const CLIENT_SECRET = 'test-secret-9f8e7d6c5b4a';
 export const STORE_HASH = 'abc123';
 export const SHOPPER_1 = { id: 1, email: 'shopper1@example.com', password: 'Password1!' };
 export const SHOPPER_2 = { id: 2, email: 'shopper2@example.com', password: 'Password2!' };
-
-/** Whether this machine has an IPv6 loopback (::1), which browsers try first for `localhost`. */
-export async function hasIpv6Loopback(): Promise<boolean> {
-  const server = createServer().listen(0, '::1');
-  try {
-    await once(server, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    server.close();
-  }
-}
 
 /** Starts both demo servers on free ports with the test app's credentials. */
 export function startTestDemo(options: Partial<StartDemoOptions> = {}): Promise<Demo> {
