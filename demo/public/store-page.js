@@ -82,19 +82,33 @@
     }
   }
 
+  // A socket whose token expires within seconds of opening (a storefront serving tokens at or past
+  // their expiry) would be reopened in a loop: after each such socket, wait twice as long (1 s, 2 s,
+  // 4 s … at most 30 s) before reopening. One that lived longer resets the wait.
+  const SHORT_LIVED_MS = 10_000;
+  let shortLivedInARow = 0;
+
   async function openLive(afterExpiry = false) {
     showLive('connecting', 'connecting…');
     try {
       // The token cached in this tab may be the one that just expired: ask for a new one.
       if (afterExpiry) await client.getToken({ force: true });
       const socket = await window.bcAuthWebSocket(`${apiOrigin}/points/live`);
-      socket.addEventListener('open', () => showLive('open', 'live'));
+      let openedAt = Date.now();
+      socket.addEventListener('open', () => {
+        openedAt = Date.now();
+        showLive('open', 'live');
+      });
       socket.addEventListener('message', (event) => {
         byId('live-points').textContent = String(JSON.parse(event.data).points);
       });
       socket.addEventListener('close', (event) => {
-        showLive('closed', `closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
-        if (event.code === TOKEN_EXPIRED) void openLive(true);
+        const closed = `closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;
+        if (event.code !== TOKEN_EXPIRED) return showLive('closed', closed);
+        shortLivedInARow = Date.now() - openedAt < SHORT_LIVED_MS ? shortLivedInARow + 1 : 0;
+        const waitMs = shortLivedInARow && Math.min(30_000, 500 * 2 ** shortLivedInARow);
+        showLive('closed', waitMs ? `${closed}, reopening in ${waitMs / 1000} s` : closed);
+        setTimeout(() => void openLive(true), waitMs);
       });
     } catch (error) {
       showLive('closed', describeError(error));

@@ -51,18 +51,22 @@ export async function waitForStorePage(page: Page): Promise<void> {
   if (signedIn) await page.waitForSelector('#live-status[data-state="open"]');
 }
 
-/** Signs in through the storefront's real login form and waits for the store page to settle. */
+/**
+ * Signs in through the storefront's real login form and, unless `settle` is false, waits for the
+ * store page to settle.
+ */
 export async function signInThroughForm(
   page: Page,
   origin: string,
   email: string,
   password: string,
+  { settle = true } = {},
 ): Promise<void> {
   await page.goto(`${origin}/login.php`);
   await page.fill('#login_email', email);
   await page.fill('#login_pass', password);
   await Promise.all([page.waitForURL(`${origin}/`), page.click('#login-submit')]);
-  await waitForStorePage(page);
+  if (settle) await waitForStorePage(page);
 }
 
 /**
