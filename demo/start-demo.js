@@ -11,6 +11,7 @@ import { createStorefront } from './storefront.js';
  * @property {number} [apiPort] Default 0 (a free port).
  * @property {number} [maxTokenAgeMs] Passed to the page as `data-max-token-age-ms`.
  * @property {string[]} [extraConnectOrigins] Added to the page's CSP `connect-src`.
+ * @property {string} [pageCacheControl] The pages' `Cache-Control`. Default `private, no-cache`.
  * @property {Record<number, number>} [seedPoints] Starting balances by customer id.
  * @property {() => number} [now] Clock for both servers, in milliseconds.
  */
@@ -40,6 +41,7 @@ export async function startDemo(options) {
     apiOrigin: () => apiOrigin,
     maxTokenAgeMs: options.maxTokenAgeMs,
     extraConnectOrigins: options.extraConnectOrigins,
+    pageCacheControl: options.pageCacheControl,
   });
   /** @type {import('./loyalty-api.js').LoyaltyApi} */
   let api;

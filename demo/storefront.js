@@ -23,6 +23,8 @@ import { createStorefrontContext } from './storefront/storefront-context.js';
  * @property {number} [maxTokenAgeMs] Rendered as `data-max-token-age-ms` when set.
  * @property {string[]} [extraConnectOrigins] Origins added to the CSP's `connect-src` besides the
  *   API (tests use it so that only the SDK's allowlist stands between a page and a server).
+ * @property {string} [pageCacheControl] The pages' `Cache-Control`. Default `private, no-cache`:
+ *   revalidated on every visit, yet eligible for the back/forward cache (`no-store` opts out).
  * @property {readonly import('./storefront/shoppers.js').Shopper[]} [shoppers] Default: the two
  *   demo shoppers.
  * @property {string} [distDir] Where the built package lives. Default: `dist/` of this repository.
@@ -83,6 +85,7 @@ export async function createStorefront(options) {
     apiOrigin: typeof apiOrigin === 'function' ? apiOrigin : () => apiOrigin,
     maxTokenAgeMs: options.maxTokenAgeMs,
     extraConnectOrigins: options.extraConnectOrigins ?? [],
+    pageCacheControl: options.pageCacheControl ?? 'private, no-cache',
     distDir: options.distDir ?? DEFAULT_DIST_DIR,
     now: options.now ?? Date.now,
     shoppers: options.shoppers ?? DEMO_SHOPPERS,

@@ -13,11 +13,11 @@ export function sendPage(res, context, status, render, headers = {}) {
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, [context.apiOrigin(), ...context.extraConnectOrigins]);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  // Pages name the signed-in shopper: private, revalidated on every visit, but left eligible for
-  // the back/forward cache (no-store would opt them out), as a storefront's pages are.
+  // Pages name the signed-in shopper: by default private, revalidated on every visit, but left
+  // eligible for the back/forward cache (no-store would opt them out), as a storefront's pages are.
   send(res, status, 'text/html; charset=utf-8', render(nonce), {
     'Content-Security-Policy': csp,
-    'Cache-Control': 'private, no-cache',
+    'Cache-Control': context.pageCacheControl,
     'Referrer-Policy': 'same-origin',
   });
 }

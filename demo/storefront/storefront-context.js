@@ -10,6 +10,7 @@ import { createSessionStore, readCookie, SESSION_COOKIE } from './sessions.js';
  * @property {() => string} apiOrigin
  * @property {number | undefined} maxTokenAgeMs
  * @property {string[]} extraConnectOrigins
+ * @property {string} pageCacheControl
  * @property {string} distDir
  * @property {() => number} now
  * @property {readonly import('./shoppers.js').Shopper[]} shoppers

@@ -221,14 +221,15 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       else if (!id || +id !== customer.id) change(id ? null : undefined);
     },
   );
-  // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
-  // loaded by Back or Forward (type 2): browsers take it from the HTTP cache, a `no-cache` one too,
-  // as it was rendered for whoever was signed in then. `performance.navigation` is deprecated but
-  // in every browser, and 24 B smaller than getEntriesByType('navigation'); DOM stand-ins lack it.
+  // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page that
+  // came from the HTTP cache (nothing transferred): it was rendered for whoever was signed in then.
+  // Browsers take a page loaded by Back or Forward from there, a `no-cache` one too; a `no-store`
+  // one comes from the network again and tells. Where Navigation Timing is missing, it tells.
   if (
     resolved.customerId !== undefined &&
-    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- see above
-    performance.navigation?.type != 2
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- DOM stand-ins lack it
+    (performance.getEntriesByType?.('navigation')[0] as PerformanceResourceTiming | undefined)
+      ?.transferSize !== 0
   ) {
     post(`c${resolved.customerId ?? ''}`);
   }

@@ -740,21 +740,25 @@ describe('the page-load beacon', () => {
       spy.close();
     }
   });
-  it('sends nothing from a page loaded by Back or Forward, which may come from the HTTP cache', async () => {
+  it.each([
+    ['sends nothing from a page that came from the HTTP cache (Back, Forward)', 0, []],
+    ['tells from a page loaded again from the network (Back to a no-store page)', 300, ['c']],
+  ])('%s', async (_, transferSize, told) => {
     const { notices, channel: spy } = otherTab();
+    const entries = vi
+      .spyOn(performance, 'getEntriesByType')
+      .mockReturnValue([{ type: 'back_forward', transferSize } as unknown as PerformanceEntry]);
     try {
-      // Navigation Timing's TYPE_BACK_FORWARD: a sign-in form rendered for a guest, say.
-      Object.defineProperty(performance, 'navigation', { value: { type: 2 }, configurable: true });
-      try {
-        tab({ allowedOrigins: [], customerId: '' });
-      } finally {
-        delete (performance as { navigation?: unknown }).navigation;
-      }
+      // A sign-in form rendered for a guest, say.
+      tab({ allowedOrigins: [], customerId: '' });
+      expect(entries).toHaveBeenCalledWith('navigation');
+      entries.mockRestore();
       // A later beacon from this page: anything the first client posted has arrived before it.
       tab({ allowedOrigins: [], customerId: 42 });
       await until(() => notices.includes('c42'));
-      expect(notices).toEqual(['c42']);
+      expect(notices).toEqual([...told, 'c42']);
     } finally {
+      entries.mockRestore();
       spy.close();
     }
   });

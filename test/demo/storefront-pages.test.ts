@@ -59,6 +59,18 @@ describe('storefront pages', () => {
     expect((await storePage()).response.headers.get('cache-control')).toBe('private, no-cache');
   });
 
+  it("sends the pages' Cache-Control it is given, the sign-in form's too", async () => {
+    const other = await startTestDemo({ pageCacheControl: 'private, no-store' });
+    try {
+      for (const path of ['/', '/login.php']) {
+        const response = await fetch(other.storefront.origin + path);
+        expect(response.headers.get('cache-control')).toBe('private, no-store');
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('serves the built IIFE from dist/ as JavaScript', async () => {
     const response = await fetch(`${demo.storefront.origin}/assets/bc-customer-auth.iife.js`);
     expect(response.status).toBe(200);
