@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { raceAbort } from '../../src/browser/abort.js';
-
-/** Listeners `signal` has for `abort`, counted by wrapping add/removeEventListener. */
-function countAbortListeners(signal: AbortSignal) {
-  let count = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (...args: Parameters<typeof add>) => {
-    if (args[0] == 'abort') count++;
-    add(...args);
-  };
-  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-    if (args[0] == 'abort') count--;
-    remove(...args);
-  };
-  return () => count;
-}
+import { countListeners } from './helpers/listeners.js';
 
 describe('raceAbort', () => {
   it('settles like the promise, and stops listening to the signal once it has', async () => {
     const controller = new AbortController();
-    const listeners = countAbortListeners(controller.signal);
+    const listeners = countListeners(controller.signal, 'abort');
     await expect(raceAbort(Promise.resolve('ok'), controller.signal)).resolves.toBe('ok');
     const failure = new Error('failed');
     await expect(raceAbort(Promise.reject(failure), controller.signal)).rejects.toBe(failure);
@@ -39,10 +24,14 @@ describe('raceAbort', () => {
     await expect(pending).resolves.toBe('late');
   });
 
-  it('rejects at once when the signal has already aborted', async () => {
+  it('rejects at once when the signal has already aborted, still handling the promise', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));
     await expect(raceAbort(new Promise(() => undefined), controller.signal)).rejects.toBe(
+      controller.signal.reason,
+    );
+    // Its own failure is handled too: never reported as an unhandled rejection.
+    await expect(raceAbort(Promise.reject(new Error('late')), controller.signal)).rejects.toBe(
       controller.signal.reason,
     );
   });

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bcAuthFetch, configure, getDefaultClient } from '../../src/browser/index.js';
+import {
+  bcAuthEventSource,
+  bcAuthFetch,
+  bcAuthWebSocket,
+  configure,
+  getDefaultClient,
+} from '../../src/browser/index.js';
 import { setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
@@ -46,6 +52,35 @@ describe('the default client', () => {
       code: 'ORIGIN_NOT_ALLOWED',
     });
     second.destroy();
+  });
+
+  it('bcAuthFetch, bcAuthWebSocket and bcAuthEventSource pass every argument on', async () => {
+    const opened: unknown[] = [];
+    // Records what it is constructed with, as a WebSocket or an EventSource.
+    const Transport = function (_href: string, second: unknown) {
+      opened.push(second);
+      return { readyState: 0, close() {} };
+    } as unknown as typeof WebSocket & typeof EventSource;
+    const client = configure({
+      appClientId: CLIENT_ID,
+      allowedOrigins: [server.origin],
+      WebSocket: Transport,
+      EventSource: Transport,
+    });
+    await bcAuthFetch(server.origin + '/points/redeem', { method: 'POST', body: '{"points":5}' });
+    expect(server.apiRequests[0]).toMatchObject({ method: 'POST', body: '{"points":5}' });
+    await bcAuthWebSocket(server.origin + '/live', ['points.v1']);
+    await bcAuthEventSource(server.origin + '/stream', { withCredentials: true });
+    expect(opened).toEqual([['points.v1'], { withCredentials: true }]);
+    const signal = AbortSignal.abort(new Error('gave up'));
+    await expect(bcAuthWebSocket(server.origin + '/live', [], { signal })).rejects.toBe(
+      signal.reason,
+    );
+    await expect(bcAuthEventSource(server.origin + '/stream', { signal })).rejects.toBe(
+      signal.reason,
+    );
+    expect(opened).toHaveLength(2);
+    client.destroy();
   });
 
   it('keeps the previous client when configure() is given bad options', () => {

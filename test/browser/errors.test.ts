@@ -25,6 +25,12 @@ describe('errors', () => {
       'bc-customer-auth: token request failed: 503',
     ],
     [
+      new TokenRequestError(0),
+      'TokenRequestError',
+      'TOKEN_REQUEST_FAILED',
+      'bc-customer-auth: token request failed: 0',
+    ],
+    [
       new InvalidTokenError('aud'),
       'InvalidTokenError',
       'INVALID_TOKEN',
@@ -72,6 +78,7 @@ describe('errors', () => {
     const cause = new TypeError('Failed to fetch');
     const response = new Response(null, { status: 401 });
     expect(new TokenRequestError(0, cause)).toMatchObject({ status: 0, cause });
+    expect(new InvalidTokenError('not a JWT', cause).cause).toBe(cause);
     expect(new OriginNotAllowedError('https://evil.test').origin).toBe('https://evil.test');
     expect(new UnauthorizedError(response).response).toBe(response);
   });

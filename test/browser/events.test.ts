@@ -51,6 +51,16 @@ describe('on()', () => {
     expect(server.tokenRequests).toHaveLength(2);
   });
 
+  it('destroy() removes every listener: an invalidate() after it is heard by none', async () => {
+    const auth = newClient({ allowedOrigins: [] });
+    const reasons: string[] = [];
+    auth.on('invalidate', ({ reason }) => reasons.push(reason));
+    await auth.getToken();
+    auth.destroy();
+    auth.invalidate();
+    expect(reasons).toEqual([]);
+  });
+
   it('lets methods be used without their object', async () => {
     const { getToken, getCustomer, on, invalidate } = newClient({ allowedOrigins: [] });
     const reasons: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listen } from '../../src/browser/listen.js';
+import { countListeners } from './helpers/listeners.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
 
 describe('listen', () => {
@@ -7,6 +8,7 @@ describe('listen', () => {
     const parent = document.createElement('div');
     const child = parent.appendChild(document.createElement('span'));
     const seen: string[] = [];
+    const listeners = countListeners(parent, 'click');
     const stop = listen(parent, 'click', undefined, () => seen.push('parent'));
     child.addEventListener('click', (event) => {
       seen.push('child');
@@ -16,6 +18,7 @@ describe('listen', () => {
     stop();
     child.click();
     expect(seen).toEqual(['parent', 'child', 'child']);
+    expect(listeners()).toBe(0);
   });
 
   it('stops when the signal aborts', () => {

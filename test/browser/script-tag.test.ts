@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { otherTab, setPageUrl } from './helpers/page.js';
+import { keepClicksOnPage, leavePage, otherTab, setPageUrl } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
-import { CLIENT_ID } from './helpers/tokens.js';
+import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
 
 type Namespace = typeof import('../../src/browser/index.js');
@@ -25,6 +25,7 @@ function runFrom(script: HTMLScriptElement): void {
   });
 }
 
+keepClicksOnPage();
 beforeEach(async () => {
   server = await startServer();
   setPageUrl(server.origin + '/');
@@ -259,11 +260,66 @@ describe('the script-tag entry', () => {
     expect(globals.bcAuthFetch).toBe(namespace.bcAuthFetch);
   });
 
-  it('reports an empty data-max-token-age-ms as invalid instead of reading it as 0', async () => {
-    await expectReportedOption('maxTokenAgeMs', {
+  it.each([
+    [
+      'an empty data-max-token-age-ms, instead of reading it as 0',
+      'maxTokenAgeMs',
+      'max-token-age-ms',
+      '',
+    ],
+    [
+      'data-max-token-age-ms="5s", instead of reading it as 5',
+      'maxTokenAgeMs',
+      'max-token-age-ms',
+      '5s',
+    ],
+    [
+      'an empty data-app-client-id, instead of configuring nothing',
+      'appClientId',
+      'app-client-id',
+      '',
+    ],
+    ['data-customer-id=" 7": values are read as written', 'customerId', 'customer-id', ' 7'],
+  ])('reports %s', async (_name, option, attribute, value) => {
+    await expectReportedOption(option, {
       'data-allowed-origins': server.origin,
-      'data-max-token-age-ms': '',
+      ['data-' + attribute]: value,
     });
+  });
+
+  it('reads data-storefront-url, data-logout-path and data-token-query-param as well', async () => {
+    const storefront = 'https://store-abc123.mybigcommerce.com';
+    document.body.innerHTML = `<a href="${storefront}/account/sign-out">Sign out</a>`;
+    addRunningScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': 'https://api.example.com',
+      'data-storefront-url': storefront,
+      'data-logout-path': '/account/sign-out',
+      'data-token-query-param': 'jwt',
+    });
+    const jwt = makeJwt(1);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(jwt));
+    const wireUrls: string[] = [];
+    vi.stubGlobal('EventSource', function (href: string) {
+      wireUrls.push(href);
+      return { readyState: 0, close() {} };
+    });
+    try {
+      const namespace = (await import('../../src/browser/script-tag.js')).default;
+      const seen: string[] = [];
+      namespace.getDefaultClient().on('logout', () => seen.push('logout'));
+      await namespace.bcAuthEventSource('https://api.example.com/stream');
+      expect(String(fetchSpy.mock.calls[0]?.[0])).toBe(
+        `${storefront}/customer/current.jwt?app_client_id=${CLIENT_ID}`,
+      );
+      expect(wireUrls).toEqual(['https://api.example.com/stream?jwt=' + jwt]);
+      document.querySelector('a')?.click();
+      leavePage();
+      expect(seen).toEqual(['logout']);
+    } finally {
+      fetchSpy.mockRestore();
+      vi.unstubAllGlobals();
+    }
   });
 });
 
@@ -302,5 +358,11 @@ describe('the built IIFE', () => {
     expect(namespace?.getDefaultClient().getCustomer()?.id).toBe(1);
     const refused = await globals.bcAuthFetch?.('https://evil.test/').catch((e: unknown) => e);
     expect(namespace?.isCustomerAuthError(refused, 'ORIGIN_NOT_ALLOWED')).toBe(true);
+    // Minified, the base class keeps its literal name too (DESTROYED has no subclass).
+    namespace?.getDefaultClient().destroy();
+    await expect(globals.bcAuthFetch?.(server.origin + '/points')).rejects.toMatchObject({
+      name: 'CustomerAuthError',
+      code: 'DESTROYED',
+    });
   });
 });

@@ -10,9 +10,17 @@ import {
   configure,
   createCustomerAuth,
   isCustomerAuthError,
+  type AuthEventSourceInit,
+  type AuthWebSocketOptions,
   type CustomerAuthClient,
+  type CustomerAuthErrorCode,
+  type CustomerAuthEventMap,
+  type CustomerAuthEventName,
+  type CustomerAuthListener,
   type CustomerAuthOptions,
   type CustomerSummary,
+  type GetTokenOptions,
+  type InvalidateReason,
 } from 'bc-customer-auth';
 import {
   createApiGatewayAuthorizer,
@@ -33,6 +41,16 @@ export const configured: CustomerAuthClient = configure(options);
 export const response: Promise<Response> = bcAuthFetch('https://api.example.com/points');
 export const customer: CustomerSummary | null = client.getCustomer();
 export const stop: () => void = client.on('logout', ({ previous }) => previous.id.toFixed());
+// Every public type name (README, API) resolves.
+const reasons: InvalidateReason[] = ['logout'];
+const onInvalidate: CustomerAuthListener<'invalidate'> = ({ reason }) => reasons.push(reason);
+const eventName: CustomerAuthEventName = 'invalidate';
+export const stopInvalidate = client.on(eventName, onInvalidate);
+export const detail: CustomerAuthEventMap['token'] = { customer: customer! };
+export const tokenOptions: GetTokenOptions = { force: true };
+export const socketOptions: AuthWebSocketOptions = {};
+export const sourceInit: AuthEventSourceInit = { withCredentials: true };
+export const notSignedIn: CustomerAuthErrorCode = 'NOT_SIGNED_IN';
 export const code = (error: unknown): string | undefined =>
   isCustomerAuthError(error) ? error.code : undefined;
 // @ts-expect-error appClientId is required
