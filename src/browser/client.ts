@@ -221,15 +221,18 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       else if (!id || +id !== customer.id) change(id ? null : undefined);
     },
   );
-  // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page that
-  // came from the HTTP cache (nothing transferred): it was rendered for whoever was signed in then.
-  // Browsers take a page loaded by Back or Forward from there, a `no-cache` one too; a `no-store`
-  // one comes from the network again and tells. Where Navigation Timing is missing, it tells.
+  // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
+  // loaded by Back or Forward (type 2) that came from the HTTP cache (nothing transferred): it was
+  // rendered for whoever was signed in then, and browsers take such a page from there, a `no-cache`
+  // one too. A `no-store` one comes from the network again and tells. Only for Back and Forward:
+  // Firefox reports 0 until the response has ended, so a fresh page may still read 0 here.
+  // `performance.navigation` is deprecated but in every browser; DOM stand-ins lack it.
   if (
     resolved.customerId !== undefined &&
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- DOM stand-ins lack it
-    (performance.getEntriesByType?.('navigation')[0] as PerformanceResourceTiming | undefined)
-      ?.transferSize !== 0
+    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- see above
+    (performance.navigation?.type != 2 ||
+      (performance.getEntriesByType('navigation')[0] as PerformanceResourceTiming | undefined)
+        ?.transferSize)
   ) {
     post(`c${resolved.customerId ?? ''}`);
   }

@@ -62,9 +62,9 @@ export interface CustomerAuthOptions {
   /**
    * The customer this page was rendered for (`{{customer.id}}` in Stencil): a non-negative integer,
    * `''` or `null` for a guest, `undefined` when unknown. Announced to other tabs on load so a tab
-   * holding another shopper's token drops it, except from a page that came from the HTTP cache (as
-   * Back and Forward may take it), rendered for whoever was signed in then. It only ever
-   * invalidates; it never authorizes.
+   * holding another shopper's token drops it, except from a page that Back or Forward took from the
+   * HTTP cache, rendered for whoever was signed in then. It only ever invalidates; it never
+   * authorizes.
    * @default undefined
    * @example '{{customer.id}}' rendered by a Stencil template
    */
