@@ -16,7 +16,8 @@ export type TokenUser = <T>(
 /**
  * Creates `fetch` with the token: checks the exact origin first, then adds the header; never
  * follows a redirect with it; retries a 401 once with a fresh token when the body can be replayed
- * and the shopper is still the same. The `fetch` option receives each attempt as one `Request`.
+ * and the shopper is still the same. The `fetch` option receives each attempt as one `Request`,
+ * with an init that repeats some of its fields.
  * @internal
  */
 export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): typeof fetch {
@@ -43,16 +44,20 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
         shopper = customer;
         // An attempt that may be retried sends a copy, keeping the body for the retry. A non-empty
         // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
-        const attempt = new Request(retry || !replayable ? request : request.clone(), {
+        // Firefox drops `keepalive` from a Request built from a Request, and honours it only when
+        // `fetch` itself is told: the init goes to `fetch` too.
+        const init: RequestInit = {
           redirect,
           referrer: request.referrer,
           referrerPolicy: request.referrerPolicy,
-        });
+          keepalive: request.keepalive,
+        };
+        const attempt = new Request(retry || !replayable ? request : request.clone(), init);
         attempt.headers.set(
           options.authHeaderName,
           options.authScheme ? options.authScheme + ' ' + token : token,
         );
-        return options.fetch(attempt);
+        return options.fetch(attempt, init);
       });
     let response = (await send()) as Response;
     if (response.status == 401 && replayable) {

@@ -94,7 +94,8 @@ export interface CustomerAuthOptions {
   tokenQueryParam?: string | undefined;
   /**
    * `fetch` to use for the token request (called with a URL and an init) and API requests (called
-   * with one `Request` per attempt).
+   * with one `Request` per attempt and an init repeating its `redirect`, `referrer`,
+   * `referrerPolicy` and `keepalive`: pass both on).
    * @default globalThis.fetch
    * @example (input, init) => fetch(input, init)
    */

@@ -443,6 +443,33 @@ describe('client.fetch', () => {
     expect(redirects).toEqual(['error', 'manual', 'manual']);
   });
 
+  it('tells fetch itself about keepalive, in its init: Firefox honours it only there', async () => {
+    // happy-dom has no `keepalive`. Firefox keeps it only from an init: a Request made from a
+    // keepalive Request has none, and `fetch` ignores the flag on the Request it is given.
+    class FirefoxRequest extends Request {
+      override readonly keepalive: boolean;
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        super(input, init);
+        this.keepalive = init?.keepalive ?? false;
+      }
+    }
+    vi.stubGlobal('Request', FirefoxRequest);
+    try {
+      const fetchSpy = vi.fn(fetch);
+      const auth = newClient({ allowedOrigins: [server.origin], fetch: fetchSpy });
+      await auth.fetch(server.origin + '/a', { keepalive: true, referrerPolicy: 'no-referrer' });
+      await auth.fetch(server.origin + '/b');
+      const calls = fetchSpy.mock.calls.filter(([input]) => input instanceof Request);
+      expect(calls.map(([request]) => (request as Request).keepalive)).toEqual([true, false]);
+      expect(calls.map(([, init]) => init?.keepalive)).toEqual([true, false]);
+      // An init resets the referrer and its policy unless it names them: it carries the caller's.
+      expect(calls[0]?.[1]).toMatchObject({ redirect: 'manual', referrerPolicy: 'no-referrer' });
+      expect(server.apiRequests.map(({ path }) => path)).toEqual(['/a', '/b']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('rejects with the signal’s reason when init.signal aborts while the token is awaited', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });
     const release = server.holdTokens();
