@@ -26,6 +26,7 @@ export function configureFromScriptTag(): void {
   configure({
     ...data,
     allowedOrigins: allowedOrigins?.match(/[^\s,]+/g) ?? [],
-    maxTokenAgeMs: maxTokenAgeMs && +maxTokenAgeMs,
+    // A blank value stays a string, reported like an empty one; `+` would read it as 0.
+    maxTokenAgeMs: maxTokenAgeMs?.trim() && +maxTokenAgeMs,
   } as unknown as CustomerAuthOptions);
 }

@@ -144,10 +144,18 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   const minRemainingSeconds = resolveSeconds(own.minRemainingSeconds, 'minRemainingSeconds', 0, 0);
   // minRemainingSeconds + clockToleranceSeconds must stay below maxLifetimeSeconds. Alone, a
   // tolerance as long as the lifetime would keep an expired token valid for a whole lifetime again.
-  if (minRemainingSeconds + clockToleranceSeconds >= maxLifetimeSeconds) {
+  // The error names an option the caller set: with the default tolerance, a short lifetime is at fault.
+  const margin = minRemainingSeconds + clockToleranceSeconds;
+  if (margin >= maxLifetimeSeconds) {
+    const name = minRemainingSeconds
+      ? 'minRemainingSeconds'
+      : own.clockToleranceSeconds === undefined
+        ? 'maxLifetimeSeconds'
+        : 'clockToleranceSeconds';
     throw optionError(
-      minRemainingSeconds ? 'minRemainingSeconds' : 'clockToleranceSeconds',
-      'is too large for maxLifetimeSeconds',
+      name,
+      `is too ${name === 'maxLifetimeSeconds' ? 'small' : 'large'}: minRemainingSeconds + ` +
+        `clockToleranceSeconds (${margin}) must be less than maxLifetimeSeconds (${maxLifetimeSeconds})`,
     );
   }
   const now = own.now ?? ((): number => Date.now());

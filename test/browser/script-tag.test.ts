@@ -268,6 +268,12 @@ describe('the script-tag entry', () => {
       '',
     ],
     [
+      'a blank data-max-token-age-ms, instead of reading it as 0',
+      'maxTokenAgeMs',
+      'max-token-age-ms',
+      ' ',
+    ],
+    [
       'data-max-token-age-ms="5s", instead of reading it as 5',
       'maxTokenAgeMs',
       'max-token-age-ms',

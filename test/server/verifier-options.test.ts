@@ -36,6 +36,7 @@ describe('createVerifier options', () => {
     ['clockToleranceSeconds', { clockToleranceSeconds: 1_000_000_000 }],
     ['clockToleranceSeconds', { clockToleranceSeconds: 60, maxLifetimeSeconds: 60 }],
     ['maxLifetimeSeconds', { maxLifetimeSeconds: 0 }],
+    ['maxLifetimeSeconds', { maxLifetimeSeconds: 30 }],
     ['maxLifetimeSeconds', { maxLifetimeSeconds: Number.POSITIVE_INFINITY }],
     ['minRemainingSeconds', { minRemainingSeconds: -5 }],
     ['minRemainingSeconds', { minRemainingSeconds: 900 }],
@@ -48,6 +49,29 @@ describe('createVerifier options', () => {
       new RegExp(`^bc-customer-auth: createVerifier option "${name}"`),
     );
   });
+
+  it.each([
+    [
+      { maxLifetimeSeconds: 30 },
+      '"maxLifetimeSeconds" is too small: minRemainingSeconds + clockToleranceSeconds (30) ' +
+        'must be less than maxLifetimeSeconds (30)',
+    ],
+    [
+      { clockToleranceSeconds: 60, maxLifetimeSeconds: 60 },
+      '"clockToleranceSeconds" is too large: minRemainingSeconds + clockToleranceSeconds (60) ' +
+        'must be less than maxLifetimeSeconds (60)',
+    ],
+    [
+      { minRemainingSeconds: 60, maxLifetimeSeconds: 90 },
+      '"minRemainingSeconds" is too large: minRemainingSeconds + clockToleranceSeconds (90) ' +
+        'must be less than maxLifetimeSeconds (90)',
+    ],
+  ])(
+    'names an option the caller set when the margins reach the lifetime: %o',
+    (overrides, message) => {
+      expect(() => create(overrides)).toThrow('bc-customer-auth: createVerifier option ' + message);
+    },
+  );
 
   it('requires an options object', () => {
     expect(() => createVerifier(undefined as unknown as VerifierOptions)).toThrow(TypeError);
