@@ -27,7 +27,8 @@ export const IIFE_GOAL_BYTES = 3072;
  * `<img name="baseURI">` cannot shadow; a `keepalive` call outlives the page in Firefox, which
  * honours the flag only in an init given to `fetch`; a blank `data-max-token-age-ms` is reported
  * instead of read as 0; `createVerifier` names an option the caller set, with the numbers, when the
- * margins reach the token lifetime).
+ * margins reach the token lifetime; the server entry loads where `process.getBuiltinModule`
+ * throws, as in Next.js's Edge runtime).
  */
 export const SIZE_BUDGETS = {
   iife: 4736,

@@ -7,10 +7,13 @@ interface ProcessWithBuiltins {
 
 // process.getBuiltinModule (Node ≥ 20.16, Deno, Bun, Workers with nodejs_compat from compatibility
 // date 2024-09-23) loads a built-in without a static import, so this package still loads where
-// there is none.
+// there is none. Next.js's Edge runtime has one that throws when called: read that as none.
 function loadBuiltin(id: string): unknown {
-  const load = (globalThis as ProcessWithBuiltins).process?.getBuiltinModule;
-  return typeof load === 'function' ? load(id) : undefined;
+  try {
+    return (globalThis as ProcessWithBuiltins).process?.getBuiltinModule?.(id);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `node:crypto` when the runtime has it. */

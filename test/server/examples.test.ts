@@ -1,12 +1,13 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   httpApiEvent,
   restTokenEvent,
   webSocketConnectEvent,
 } from './fixtures/api-gateway-events.js';
-import { close, listen } from './helpers/http.js';
+import { close, listen, rawRequest } from './helpers/http.js';
 import { CLIENT_ID, CLIENT_SECRET, STORE_HASH, mintToken, realClaims } from './helpers/tokens.js';
+import { TokenVerificationError } from '../../src/server/index.js';
 
 // The examples import the published entry; point it at the source so no build is needed.
 vi.mock('bc-customer-auth/server', () => import('../../src/server/index.js'));
@@ -56,6 +57,65 @@ describe('examples/', () => {
     };
     await expect(handler(webSocketConnectEvent({ token: [liveToken()] }))).resolves.toMatchObject({
       principalId: 'abc123/42',
+    });
+  });
+
+  describe('authenticate', () => {
+    type Authenticate = (verifier: unknown, request: unknown) => Promise<Record<string, unknown>>;
+    let authenticate: Authenticate;
+    let verifierFromEnv: (options?: object) => unknown;
+    beforeAll(async () => {
+      ({ authenticate } = (await import('../../examples/authenticate.js')) as {
+        authenticate: Authenticate;
+      });
+      ({ verifierFromEnv } = await import('../../examples/verifier.js'));
+    });
+
+    it('reads Node’s own request: a repeated Authorization header is refused 400', async () => {
+      const seen: Record<string, unknown>[] = [];
+      const { server, port } = await listen((req: IncomingMessage, res) => {
+        void authenticate(verifierFromEnv(), req).then((result) => {
+          seen.push(result);
+          res.end();
+        });
+      });
+      try {
+        const token = liveToken();
+        const head = (authorization: string) =>
+          `GET /points HTTP/1.1\r\nHost: x\r\n${authorization}Connection: close\r\n\r\n`;
+        await rawRequest(port, head(`Authorization: Bearer ${token}\r\n`));
+        await rawRequest(
+          port,
+          head(`Authorization: Bearer ${token}\r\nAuthorization: Bearer ${token}\r\n`),
+        );
+        await rawRequest(port, head(''));
+      } finally {
+        await close(server);
+      }
+      expect(seen[0]).toMatchObject({ customer: { storeHash: 'abc123', customerId: 42 } });
+      expect(seen[1]).toStrictEqual({
+        status: 400,
+        headers: {
+          'Cache-Control': 'no-store',
+          'WWW-Authenticate': 'Bearer realm="api", error="invalid_request"',
+        },
+        body: { error: 'invalid_request', code: 'INVALID_REQUEST' },
+      });
+      expect(seen[2]).toStrictEqual({
+        status: 401,
+        headers: { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="api"' },
+        body: { error: 'unauthorized' },
+      });
+    });
+
+    it('rejects with the verifier’s own INTERNAL failure, for the framework to answer 500', async () => {
+      const broken = verifierFromEnv({ now: () => Number.NaN });
+      const request = new Request('https://api.example.com/points', {
+        headers: { Authorization: `Bearer ${liveToken()}` },
+      });
+      const error: unknown = await authenticate(broken, request).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TokenVerificationError);
+      expect(error).toMatchObject({ code: 'INTERNAL' });
     });
   });
 

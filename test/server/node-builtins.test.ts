@@ -14,9 +14,9 @@ const processWithBuiltins = process as { getBuiltinModule?: unknown };
 const original = processWithBuiltins.getBuiltinModule;
 
 /** Loads a fresh copy of the server entry as a runtime without Node built-ins (Workers, Deno) would. */
-async function loadWithoutNodeBuiltins(): Promise<ServerModule> {
+async function loadWithoutNodeBuiltins(getBuiltinModule?: unknown): Promise<ServerModule> {
   vi.resetModules();
-  processWithBuiltins.getBuiltinModule = undefined;
+  processWithBuiltins.getBuiltinModule = getBuiltinModule;
   try {
     return await import('../../src/server/index.js');
   } finally {
@@ -56,5 +56,25 @@ describe('runtimes without node:crypto and Buffer', () => {
       expect(error).toBeInstanceOf(server.TokenVerificationError);
       expect(error).toMatchObject({ code });
     }
+  });
+
+  it('load and verify with WebCrypto where getBuiltinModule throws (Next.js Edge runtime)', async () => {
+    const throwing = (): never => {
+      throw new Error('A Node.js API is used (process.getBuiltinModule)');
+    };
+    const server = await loadWithoutNodeBuiltins(throwing);
+    processWithBuiltins.getBuiltinModule = throwing; // createVerifier looks for node:crypto too
+    const verifier = server.createVerifier({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      storeHashes: [STORE_HASH],
+      now: () => NOW * 1000,
+    });
+    await expect(verifier.verify(mintToken())).resolves.toMatchObject({ customerId: 42 });
+    const error: unknown = await verifier
+      .verify(mintToken({ secret: 'wrong' }))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(server.TokenVerificationError);
+    expect(error).toMatchObject({ code: 'BAD_SIGNATURE' });
   });
 });
