@@ -71,10 +71,14 @@ const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
 
 function authorizationValues(request: TokenRequestLike): string[] {
   const { headers } = request;
-  // Own property only (Node sets it so), never a polluted Object.prototype's.
-  const rawHeaders = readOwn(request, 'rawHeaders');
+  // Node sets it as an own property, Bun as a getter on IncomingMessage's prototype; never a
+  // polluted Object.prototype's (a fetch Request has none).
+  const { rawHeaders } = request;
   const values: string[] = [];
-  if (Array.isArray(rawHeaders)) {
+  if (
+    Array.isArray(rawHeaders) &&
+    rawHeaders !== (Object.prototype as TokenRequestLike).rawHeaders
+  ) {
     const raw = rawHeaders as readonly unknown[];
     for (let index = 0; index + 1 < raw.length; index += 2) {
       const name = raw[index];

@@ -126,6 +126,25 @@ describe('extractToken', () => {
     expectInvalidRequest(() => extractToken(request));
   });
 
+  it("sees duplicates in Bun's node:http request, whose rawHeaders is a prototype getter", () => {
+    // Bun 1.4's IncomingMessage keeps rawHeaders as a getter on its prototype, not an own
+    // property, and its headers keep only the first Authorization value, as Node's do.
+    class BunIncomingMessage {
+      headers = { authorization: `Bearer ${TOKEN}` };
+      get rawHeaders(): string[] {
+        return ['Host', 'x', 'Authorization', `Bearer ${TOKEN}`, 'Authorization', 'Bearer other'];
+      }
+    }
+    expectInvalidRequest(() => extractToken(new BunIncomingMessage()));
+    class BunBasicThenBearer extends BunIncomingMessage {
+      override headers = { authorization: 'Basic dXNlcjpwdw==' };
+      override get rawHeaders(): string[] {
+        return ['Authorization', 'Basic dXNlcjpwdw==', 'authorization', `Bearer ${TOKEN}`];
+      }
+    }
+    expectInvalidRequest(() => extractToken(new BunBasicThenBearer()));
+  });
+
   it('reads headers when rawHeaders has no Authorization (adapters such as serverless-http)', () => {
     // IncomingMessage starts with rawHeaders = []; adapters then assign headers only.
     const adapted = new IncomingMessage(new Socket());
