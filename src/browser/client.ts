@@ -15,6 +15,7 @@ import {
   type InvalidateReason,
 } from './events.js';
 import { watchIdentity } from './identity-watch.js';
+import { listen } from './listen.js';
 import { resolveOptions, type CustomerAuthOptions } from './options.js';
 import { createTokenCache } from './token-cache.js';
 import {
@@ -224,17 +225,28 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
   // loaded by Back or Forward (type 2) that came from the HTTP cache (nothing transferred): it was
   // rendered for whoever was signed in then, and browsers take such a page from there, a `no-cache`
-  // one too. A `no-store` one comes from the network again and tells. Only for Back and Forward:
-  // Firefox reports 0 until the response has ended, so a fresh page may still read 0 here.
+  // one too. A `no-store` one comes from the network again and tells. Firefox and WebKit report
+  // `transferSize` 0 until the response has ended, so such a page decides once it is parsed
+  // (`DOMContentLoaded`, on `window`: page markup can shadow `document.addEventListener`; a
+  // shadowed `readyState` only means deciding at once).
   // `performance.navigation` is deprecated but in every browser; DOM stand-ins lack it.
-  if (
-    resolved.customerId !== undefined &&
-    // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- see above
-    (performance.navigation?.type != 2 ||
+  // eslint-disable-next-line @typescript-eslint/no-deprecated, @typescript-eslint/no-unnecessary-condition -- see above
+  const back = performance.navigation?.type == 2;
+  const beacon = () => {
+    if (
+      !back ||
       (performance.getEntriesByType('navigation')[0] as PerformanceResourceTiming | undefined)
-        ?.transferSize)
-  ) {
-    post(`c${resolved.customerId ?? ''}`);
+        ?.transferSize
+    ) {
+      post(`c${resolved.customerId ?? ''}`);
+    }
+  };
+  if (resolved.customerId !== undefined) {
+    if (back && document.readyState == 'loading') {
+      listen(window, 'DOMContentLoaded', signal, beacon);
+    } else {
+      beacon();
+    }
   }
 
   return {

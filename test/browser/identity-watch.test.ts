@@ -767,6 +767,33 @@ describe('the page-load beacon', () => {
       spy.close();
     }
   });
+  it('tells from a page Back loads from the network while it still arrives (Firefox, WebKit: 0 until then)', async () => {
+    const { notices, channel: spy } = otherTab();
+    Object.defineProperty(performance, 'navigation', { value: { type: 2 }, configurable: true });
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    const entry = { transferSize: 0 };
+    const entries = vi
+      .spyOn(performance, 'getEntriesByType')
+      .mockReturnValue([entry as unknown as PerformanceEntry]);
+    try {
+      // Rendered for a guest; the script tag runs while the response is still arriving.
+      tab({ allowedOrigins: [], customerId: '' });
+      // The response has ended by the time the document is parsed: its size is known.
+      entry.transferSize = 300;
+      document.dispatchEvent(new Event('DOMContentLoaded', { bubbles: true }));
+    } finally {
+      delete (performance as { navigation?: unknown }).navigation;
+      delete (document as { readyState?: unknown }).readyState;
+      entries.mockRestore();
+    }
+    try {
+      tab({ allowedOrigins: [], customerId: 42 });
+      await until(() => notices.includes('c42'));
+      expect(notices).toEqual(['c', 'c42']);
+    } finally {
+      spy.close();
+    }
+  });
 });
 
 describe('the storage-event fallback', () => {
