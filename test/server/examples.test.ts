@@ -74,10 +74,13 @@ describe('examples/', () => {
     it('reads Node’s own request: a repeated Authorization header is refused 400', async () => {
       const seen: Record<string, unknown>[] = [];
       const { server, port } = await listen((req: IncomingMessage, res) => {
-        void authenticate(verifierFromEnv(), req).then((result) => {
-          seen.push(result);
-          res.end();
-        });
+        // Answered whatever happens, so a rejection fails the expectations below, not a timeout.
+        void authenticate(verifierFromEnv(), req)
+          .then(
+            (result) => seen.push(result),
+            (error: unknown) => seen.push({ error }),
+          )
+          .finally(() => res.end());
       });
       try {
         const token = liveToken();
