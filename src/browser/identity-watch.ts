@@ -48,6 +48,12 @@ function connectTabs(
     listen(window, 'storage', signal, (event: StorageEvent) => {
       if (event.key == key) receive(event.newValue);
     });
+    // WebKit fires `storage` events only in a page that has used its `localStorage`.
+    try {
+      localStorage.getItem(key);
+    } catch {
+      // Storage is disabled: no cross-tab notice.
+    }
   }
   return (notice) => {
     try {

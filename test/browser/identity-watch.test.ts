@@ -818,6 +818,31 @@ describe('the storage-event fallback', () => {
     }
   });
 
+  it("uses localStorage as it starts, so that WebKit delivers the other tabs' storage events", () => {
+    // WebKit fires `storage` events only in a page that has used its `localStorage`.
+    const getItem = vi.fn();
+    const getter = vi
+      .spyOn(window, 'localStorage', 'get')
+      .mockReturnValue({ getItem } as unknown as Storage);
+    try {
+      tab({ allowedOrigins: [], BroadcastChannel: null });
+      expect(getItem).toHaveBeenCalledWith('bc-customer-auth:' + CLIENT_ID);
+    } finally {
+      getter.mockRestore();
+    }
+  });
+
+  it('starts where storage is disabled (localStorage throws)', () => {
+    const getter = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    try {
+      expect(() => tab({ allowedOrigins: [], BroadcastChannel: null })).not.toThrow();
+    } finally {
+      getter.mockRestore();
+    }
+  });
+
   it('a storage event from another tab signs this tab out', async () => {
     const { seen } = await signedInTab({ allowedOrigins: [], BroadcastChannel: null });
     const key = 'bc-customer-auth:' + CLIENT_ID;
