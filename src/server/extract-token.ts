@@ -72,7 +72,7 @@ const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
 function authorizationValues(request: TokenRequestLike): string[] {
   const { headers } = request;
   // Node sets it as an own property, Bun as a getter on IncomingMessage's prototype; never a
-  // polluted Object.prototype's (a fetch Request has none).
+  // polluted Object.prototype's (a fetch Request has none). The same rule as `url`'s below.
   const { rawHeaders } = request;
   const values: string[] = [];
   if (

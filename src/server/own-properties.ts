@@ -1,7 +1,7 @@
 // Readers that take only an object's own properties: a prototype-pollution bug elsewhere in an app
 // (`Object.prototype.token = …`) must never supply a claim, a request field or an option.
 
-/** Reads an own property only (a claim, a request's raw headers or URL, an option). */
+/** Reads an own property only (a claim, a request's `originalUrl`, an option). */
 export function readOwn<T extends object, K extends keyof T & string>(
   object: T,
   key: K,
