@@ -741,21 +741,52 @@ describe('the page-load beacon', () => {
     }
   });
   it.each([
-    ['sends nothing from a page Back or Forward took from the HTTP cache', 2, 0, []],
-    ['tells from a page Back or Forward loaded from the network (no-store)', 2, 300, ['c']],
-    ['tells from a page loaded afresh, still arriving (Firefox reports 0 then)', 0, 0, ['c']],
-  ])('%s', async (_, type, transferSize, told) => {
+    ['sends nothing from a page Back or Forward took from the HTTP cache', 2, 0, undefined, []],
+    ['sends nothing from such a page whose tag runs as it is parsed', 2, 0, 0, []],
+    [
+      'tells from a page Back or Forward loaded from the network (no-store)',
+      2,
+      300,
+      undefined,
+      ['c'],
+    ],
+    [
+      'tells from such a page whose tag runs as it arrives (Firefox, WebKit: 0 until then)',
+      2,
+      0,
+      300,
+      ['c'],
+    ],
+    [
+      'tells from a page loaded afresh, still arriving (Firefox reports 0 then)',
+      0,
+      0,
+      undefined,
+      ['c'],
+    ],
+  ])('%s', async (_, type, transferSize, sizeOnceParsed, told) => {
     const { notices, channel: spy } = otherTab();
     // Navigation Timing: TYPE_BACK_FORWARD is 2, TYPE_NAVIGATE 0.
     Object.defineProperty(performance, 'navigation', { value: { type }, configurable: true });
+    const entry = { transferSize };
     const entries = vi
       .spyOn(performance, 'getEntriesByType')
-      .mockReturnValue([{ transferSize } as unknown as PerformanceEntry]);
+      .mockReturnValue([entry as unknown as PerformanceEntry]);
+    // With a size once parsed, the script tag runs while the document is still loading.
+    if (sizeOnceParsed !== undefined) {
+      Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    }
     try {
       // A sign-in form rendered for a guest, say.
       tab({ allowedOrigins: [], customerId: '' });
+      if (sizeOnceParsed !== undefined) {
+        // The response has ended by the time the document is parsed: its size is known.
+        entry.transferSize = sizeOnceParsed;
+        document.dispatchEvent(new Event('DOMContentLoaded', { bubbles: true }));
+      }
     } finally {
       delete (performance as { navigation?: unknown }).navigation;
+      delete (document as { readyState?: unknown }).readyState;
       entries.mockRestore();
     }
     try {
@@ -763,33 +794,6 @@ describe('the page-load beacon', () => {
       tab({ allowedOrigins: [], customerId: 42 });
       await until(() => notices.includes('c42'));
       expect(notices).toEqual([...told, 'c42']);
-    } finally {
-      spy.close();
-    }
-  });
-  it('tells from a page Back loads from the network while it still arrives (Firefox, WebKit: 0 until then)', async () => {
-    const { notices, channel: spy } = otherTab();
-    Object.defineProperty(performance, 'navigation', { value: { type: 2 }, configurable: true });
-    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
-    const entry = { transferSize: 0 };
-    const entries = vi
-      .spyOn(performance, 'getEntriesByType')
-      .mockReturnValue([entry as unknown as PerformanceEntry]);
-    try {
-      // Rendered for a guest; the script tag runs while the response is still arriving.
-      tab({ allowedOrigins: [], customerId: '' });
-      // The response has ended by the time the document is parsed: its size is known.
-      entry.transferSize = 300;
-      document.dispatchEvent(new Event('DOMContentLoaded', { bubbles: true }));
-    } finally {
-      delete (performance as { navigation?: unknown }).navigation;
-      delete (document as { readyState?: unknown }).readyState;
-      entries.mockRestore();
-    }
-    try {
-      tab({ allowedOrigins: [], customerId: 42 });
-      await until(() => notices.includes('c42'));
-      expect(notices).toEqual(['c', 'c42']);
     } finally {
       spy.close();
     }
