@@ -36,7 +36,7 @@ export interface ApiGatewayAuthorizerOptions {
 
 /**
  * The authorizer context: the verified claims themselves, which are strings and numbers only, as
- * API Gateway requires (downstream they arrive as strings).
+ * API Gateway requires (REST and WebSocket integrations receive them as strings).
  *
  * @example
  * ```ts
@@ -118,7 +118,10 @@ export type ApiGatewayAuthorizer = (
   event: ApiGatewayAuthorizerEvent,
 ) => Promise<ApiGatewayAuthorizerResult>;
 
-const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+)\/([^/*]+)\/./;
+// The account and API ids are API Gateway's own, never the caller's: any word characters, so
+// local emulators' placeholders (serverless-offline's `random-account-id`) work. Wildcards are
+// refused everywhere: the policy covers one stage of one API.
+const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:[\w-]+:[\w-]+)\/([^/*]+)\/./;
 
 function misconfigured(reason: string): Error {
   return new Error(`bc-customer-auth: API Gateway authorizer misconfigured: ${reason}`);

@@ -183,6 +183,27 @@ describe('createApiGatewayAuthorizer', () => {
     });
   });
 
+  it('allows the stage of a local emulator’s ARN, whose account and API ids are placeholders', async () => {
+    // serverless-offline 13 builds these ARNs for REST, HTTP API and WebSocket events.
+    const local = 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev';
+    expect(
+      await handler({ ...restTokenEvent(`Bearer ${VALID}`), methodArn: `${local}/GET/points` }),
+    ).toStrictEqual(allow(`${local}/*`));
+    expect(
+      await handler({
+        ...httpApiEvent({ authorization: `Bearer ${VALID}` }),
+        routeArn: `${local}/GET/points`,
+      }),
+    ).toStrictEqual(allow(`${local}/*`));
+    const socket = 'arn:aws:execute-api:us-east-1:undefined:private/dev';
+    expect(
+      await handler({
+        ...webSocketConnectEvent({ token: [VALID] }),
+        methodArn: `${socket}/$connect`,
+      }),
+    ).toStrictEqual(allow(`${socket}/*`));
+  });
+
   it('keeps a cached Allow from outliving the token via minRemainingSeconds', async () => {
     const cached = createApiGatewayAuthorizer(testVerifier({ minRemainingSeconds: 300 }));
     const fresh = mintToken({ claims: realClaims({ iat: NOW - 60, exp: NOW + 840 }) });
@@ -228,6 +249,20 @@ describe('createApiGatewayAuthorizer', () => {
         {
           ...restTokenEvent(`Bearer ${VALID}`),
           methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/*/GET/points',
+        },
+      ],
+      [
+        'an ARN whose API id is a wildcard',
+        {
+          ...restTokenEvent(`Bearer ${VALID}`),
+          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:*/prod/GET/points',
+        },
+      ],
+      [
+        'an ARN whose account is a wildcard',
+        {
+          ...restTokenEvent(`Bearer ${VALID}`),
+          methodArn: 'arn:aws:execute-api:us-east-1:*:abcdef123/prod/GET/points',
         },
       ],
       [
