@@ -3,6 +3,11 @@ import { defineConfig } from 'vitest/config';
 // A test that asserts nothing cannot fail; a poll gives the slow machine time before it does.
 const expect = { requireAssertions: true, poll: { timeout: 10_000 } };
 
+// Node 25+ has a localStorage global of its own (undefined without --localstorage-file), and the
+// happy-dom environment keeps a global Node already has: switched off, happy-dom's Storage is used.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const happyDomArgv = nodeMajor >= 25 ? ['--no-webstorage'] : [];
+
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +16,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'happy-dom',
+          execArgv: happyDomArgv,
           expect,
         },
       },
