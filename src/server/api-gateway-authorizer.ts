@@ -118,10 +118,10 @@ export type ApiGatewayAuthorizer = (
   event: ApiGatewayAuthorizerEvent,
 ) => Promise<ApiGatewayAuthorizerResult>;
 
-// The account and API ids are API Gateway's own, never the caller's: any word characters, so
-// local emulators' placeholders (serverless-offline's `random-account-id`) work. Wildcards are
-// refused everywhere: the policy covers one stage of one API.
-const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:[\w-]+:[\w-]+)\/([^/*]+)\/./;
+// The account and API ids are API Gateway's own, never the caller's: word characters and hyphens,
+// so local emulators' placeholders (serverless-offline's `random-account-id`) work. IAM's wildcards
+// (`*`, `?`) are refused everywhere: the policy covers one stage (`$default` too) of one API.
+const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:[\w-]+:[\w-]+)\/([^/*?]+)\/./;
 
 function misconfigured(reason: string): Error {
   return new Error(`bc-customer-auth: API Gateway authorizer misconfigured: ${reason}`);

@@ -252,6 +252,20 @@ describe('createApiGatewayAuthorizer', () => {
         },
       ],
       [
+        'an ARN whose stage is a one-character wildcard',
+        {
+          ...restTokenEvent(`Bearer ${VALID}`),
+          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/pro?/GET/points',
+        },
+      ],
+      [
+        'an ARN whose API id has a one-character wildcard',
+        {
+          ...restTokenEvent(`Bearer ${VALID}`),
+          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef12?/prod/GET/points',
+        },
+      ],
+      [
         'an ARN whose API id is a wildcard',
         {
           ...restTokenEvent(`Bearer ${VALID}`),
