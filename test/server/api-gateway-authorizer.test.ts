@@ -245,41 +245,6 @@ describe('createApiGatewayAuthorizer', () => {
         },
       ],
       [
-        'an ARN whose stage is a wildcard',
-        {
-          ...restTokenEvent(`Bearer ${VALID}`),
-          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/*/GET/points',
-        },
-      ],
-      [
-        'an ARN whose stage is a one-character wildcard',
-        {
-          ...restTokenEvent(`Bearer ${VALID}`),
-          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/pro?/GET/points',
-        },
-      ],
-      [
-        'an ARN whose API id has a one-character wildcard',
-        {
-          ...restTokenEvent(`Bearer ${VALID}`),
-          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef12?/prod/GET/points',
-        },
-      ],
-      [
-        'an ARN whose API id is a wildcard',
-        {
-          ...restTokenEvent(`Bearer ${VALID}`),
-          methodArn: 'arn:aws:execute-api:us-east-1:123456789012:*/prod/GET/points',
-        },
-      ],
-      [
-        'an ARN whose account is a wildcard',
-        {
-          ...restTokenEvent(`Bearer ${VALID}`),
-          methodArn: 'arn:aws:execute-api:us-east-1:*:abcdef123/prod/GET/points',
-        },
-      ],
-      [
         'an ARN that is not execute-api, even when no token is sent',
         { ...restRequestEvent({}), methodArn: 'arn:aws:lambda:us-east-1:123456789012:function:x' },
       ],
@@ -297,6 +262,17 @@ describe('createApiGatewayAuthorizer', () => {
       ],
     ])('%s', async (_name, event) => {
       await expectMisconfigured(handler(event as unknown as ApiGatewayAuthorizerEvent));
+    });
+
+    it.each([
+      ['its stage', 'us-east-1:123456789012:abcdef123/*/GET/points'],
+      ['its stage, for one character', 'us-east-1:123456789012:abcdef123/pro?/GET/points'],
+      ['its API id', 'us-east-1:123456789012:*/prod/GET/points'],
+      ['its API id, for one character', 'us-east-1:123456789012:abcdef12?/prod/GET/points'],
+      ['its account', 'us-east-1:*:abcdef123/prod/GET/points'],
+    ])('an ARN with an IAM wildcard in %s', async (_name, rest) => {
+      const methodArn = `arn:aws:execute-api:${rest}`;
+      await expectMisconfigured(handler({ ...restTokenEvent(`Bearer ${VALID}`), methodArn }));
     });
 
     it('a verifier that fails for its own reasons', async () => {
