@@ -5,8 +5,10 @@ const expect = { requireAssertions: true, poll: { timeout: 10_000 } };
 
 // Node 25+ has a localStorage global of its own (undefined without --localstorage-file), and the
 // happy-dom environment keeps a global Node already has: switched off, happy-dom's Storage is used.
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-const happyDomArgv = nodeMajor >= 25 ? ['--no-webstorage'] : [];
+// Only a Node that knows the flag may be given its negation (Node 20 refuses an unknown one).
+const happyDomArgv = process.allowedNodeEnvironmentFlags.has('--webstorage')
+  ? ['--no-webstorage']
+  : [];
 
 export default defineConfig({
   test: {
