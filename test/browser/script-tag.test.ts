@@ -286,6 +286,8 @@ describe('the script-tag entry', () => {
       '',
     ],
     ['data-customer-id=" 7": values are read as written', 'customerId', 'customer-id', ' 7'],
+    ['any data-get-token: no attribute gives a function', 'getToken', 'get-token', 'fetch'],
+    ['any data--web-socket: no attribute gives a constructor', 'WebSocket', '-web-socket', 'x'],
   ])('reports %s', async (_name, option, attribute, value) => {
     await expectReportedOption(option, {
       'data-allowed-origins': server.origin,
