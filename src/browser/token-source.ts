@@ -100,7 +100,10 @@ export function createTokenSource(
 ): () => Promise<ReceivedToken> {
   const request = async (attempt: AbortSignal): Promise<unknown> => {
     if (options.getToken) return options.getToken(attempt);
-    const url = '/customer/current.jwt?app_client_id=' + options.appClientId;
+    // A new URL each time: a service worker's runtime cache, which keys Cache Storage by URL and
+    // ignores `no-store`, then never answers with a token fetched for an earlier shopper.
+    const url =
+      '/customer/current.jwt?app_client_id=' + options.appClientId + '&_=' + String(Math.random());
     const response = await options.fetch(new URL(url, options.storefrontUrl ?? location.href), {
       credentials: options.storefrontUrl ? 'include' : 'same-origin',
       cache: 'no-store',

@@ -35,7 +35,12 @@ describe('the token request', () => {
     expect(token).toBe(server.issued[0]);
     expect(server.tokenRequests).toHaveLength(1);
     const [wire] = server.tokenRequests;
-    expect(wire?.path).toBe('/customer/current.jwt?app_client_id=' + CLIENT_ID);
+    // A new URL each time, which a service worker's Cache Storage cannot have answered before.
+    expect(wire?.path).toMatch(
+      new RegExp(`^/customer/current\\.jwt\\?app_client_id=${CLIENT_ID}&_=0\\.\\d+$`),
+    );
+    await client.getToken({ force: true });
+    expect(server.tokenRequests[1]?.path).not.toBe(wire?.path);
     expect(wire?.cookie).toContain('SHOP_SESSION_TOKEN=session-1');
     expect(wire?.accept).toBe('application/json');
     const init = fetchSpy.mock.calls[0]?.[1];
@@ -55,8 +60,10 @@ describe('the token request', () => {
     });
     await client.getToken();
     const [url, init] = fetchSpy.mock.calls[0] as unknown as [URL, RequestInit];
-    expect(String(url)).toBe(
-      'https://store-abc123.mybigcommerce.com/customer/current.jwt?app_client_id=' + CLIENT_ID,
+    expect(String(url)).toMatch(
+      'https://store-abc123.mybigcommerce.com/customer/current.jwt?app_client_id=' +
+        CLIENT_ID +
+        '&_=',
     );
     expect(init.credentials).toBe('include');
   });
