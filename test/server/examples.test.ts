@@ -7,7 +7,12 @@ import {
 } from './fixtures/api-gateway-events.js';
 import { close, listen, rawRequest } from './helpers/http.js';
 import { CLIENT_ID, CLIENT_SECRET, STORE_HASH, mintToken, realClaims } from './helpers/tokens.js';
-import { TokenVerificationError } from '../../src/server/index.js';
+import {
+  isTokenVerificationError,
+  requireCustomer,
+  TokenVerificationError,
+} from '../../src/server/index.js';
+import type { Verifier } from '../../src/server/index.js';
 
 // The examples import the published entry; point it at the source so no build is needed.
 vi.mock('bc-customer-auth/server', () => import('../../src/server/index.js'));
@@ -201,6 +206,101 @@ describe('examples/', () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    });
+  });
+
+  describe('installed-stores', () => {
+    const installs = new Set(['abc123']);
+    let databaseDown = false;
+    let server: Server;
+    let origin: string;
+    let verifier: Verifier;
+    beforeAll(async () => {
+      const { createInstalledStoresVerifier } =
+        (await import('../../examples/installed-stores.js')) as {
+          createInstalledStoresVerifier: (options: unknown) => Verifier;
+        };
+      verifier = createInstalledStoresVerifier({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        isInstalled: async (storeHash: string) => {
+          if (databaseDown) throw new Error('database unreachable');
+          return installs.has(storeHash);
+        },
+      });
+      const guard = requireCustomer(verifier);
+      // Plain node:http: without next, the guard answers refusals and failures itself.
+      ({ server, origin } = await listen((req, res) => {
+        void guard(req, res).then((customer) => {
+          if (customer) res.end('ok');
+        });
+      }));
+    });
+    afterAll(async () => {
+      await close(server);
+    });
+
+    /** A token issued by `storeHash` right now. */
+    function tokenFrom(storeHash: string): string {
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { iat: now - 60, exp: now + 840, store_hash: storeHash, sub: storeHash };
+      return mintToken({ claims: realClaims(claims) });
+    }
+
+    it('serves a store while it has the app: refused before install and after uninstall', async () => {
+      await expect(verifier.verify(tokenFrom('abc123'))).resolves.toMatchObject({
+        storeHash: 'abc123',
+      });
+      const refusal = await verifier.verify(tokenFrom('def456')).catch((error: unknown) => error);
+      expect(isTokenVerificationError(refusal, 'STORE_NOT_ALLOWED')).toBe(true);
+      expect(refusal).toMatchObject({ name: 'TokenClaimError', claim: 'store_hash' });
+
+      installs.add('def456');
+      const installed = await fetch(origin, {
+        headers: { Authorization: `Bearer ${tokenFrom('def456')}` },
+      });
+      expect(installed.status).toBe(200);
+
+      installs.delete('def456');
+      const uninstalled = await fetch(origin, {
+        headers: { Authorization: `Bearer ${tokenFrom('def456')}` },
+      });
+      expect(uninstalled.status).toBe(401);
+      expect(await uninstalled.json()).toStrictEqual({
+        error: 'invalid_token',
+        code: 'STORE_NOT_ALLOWED',
+      });
+    });
+
+    it('answers 500, not 401, when the installs cannot be read', async () => {
+      databaseDown = true;
+      try {
+        const answer = await fetch(origin, {
+          headers: { Authorization: `Bearer ${tokenFrom('abc123')}` },
+        });
+        expect(answer.status).toBe(500);
+        expect(answer.headers.get('www-authenticate')).toBeNull();
+      } finally {
+        databaseDown = false;
+      }
+    });
+
+    it('still checks the signature before it asks about the store', async () => {
+      let asked = 0;
+      const { createInstalledStoresVerifier } =
+        (await import('../../examples/installed-stores.js')) as {
+          createInstalledStoresVerifier: (options: unknown) => Verifier;
+        };
+      const counting = createInstalledStoresVerifier({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        isInstalled: () => ++asked > 0,
+      });
+      const forged = await counting
+        .verify(mintToken({ secret: 'forged' }))
+        .catch((error: unknown) => error);
+      expect(isTokenVerificationError(forged, 'BAD_SIGNATURE')).toBe(true);
+      expect(asked).toBe(0);
     });
   });
 });
