@@ -108,7 +108,8 @@ export async function authenticateRequest(
     if (token === undefined) return { error: undefined };
     return { customer: await verifier.verify(token) };
   } catch (error) {
-    return { error };
+    // `undefined` means "no token" below: a verifier rejecting without a reason is a server fault.
+    return { error: error ?? Error() };
   }
 }
 

@@ -111,6 +111,8 @@ describeInChromium('a storefront page controlled by a service worker', () => {
   it('never gives the next shopper, or a guest, a token its cache-first rule kept for shopper 1', async () => {
     Object.assign(storefront.state, { shopper: 1, tokenRequests: 0 });
     await page.reload();
+    // The worker answers this page's requests: without it the test would pass with any URL.
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(await tokenCustomerId(page)).toBe(1);
 
     // Shopper 1 signs out and shopper 2 signs in on the shared computer; the page renders for 2.

@@ -285,6 +285,37 @@ describe('examples/', () => {
       }
     });
 
+    it('refuses a store when isInstalled answers undefined, and answers 500 when it rejects without a reason', async () => {
+      const { createInstalledStoresVerifier } =
+        (await import('../../examples/installed-stores.js')) as {
+          createInstalledStoresVerifier: (options: unknown) => Verifier;
+        };
+      const noRow = createInstalledStoresVerifier({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        isInstalled: async () => undefined, // a query that found no row
+      });
+      const refusal = await noRow.verify(tokenFrom('abc123')).catch((error: unknown) => error);
+      expect(isTokenVerificationError(refusal, 'STORE_NOT_ALLOWED')).toBe(true);
+
+      const guard = requireCustomer(
+        createInstalledStoresVerifier({
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          isInstalled: () => Promise.reject(undefined as unknown as Error),
+        }),
+      );
+      const headers: Record<string, string> = {};
+      const res = {
+        statusCode: 200,
+        setHeader: (name: string, value: string) => (headers[name] = value),
+        end: vi.fn(),
+      };
+      await guard({ headers: { authorization: `Bearer ${tokenFrom('abc123')}` } }, res);
+      expect(res.statusCode).toBe(500);
+      expect(headers['WWW-Authenticate']).toBeUndefined();
+    });
+
     it('still checks the signature before it asks about the store', async () => {
       let asked = 0;
       const { createInstalledStoresVerifier } =

@@ -150,6 +150,15 @@ describe('requireCustomer on plain node:http (no next)', () => {
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(await response.json()).toStrictEqual({ error: 'server_error' });
   });
+
+  it('answers 500, not the no-token 401, when the verifier rejects without a reason', async () => {
+    await start({ verify: () => Promise.reject(undefined as unknown as Error) });
+    const response = await fetch(`${origin}/points`, {
+      headers: { Authorization: `Bearer ${VALID}` },
+    });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
 });
 
 describe('requireCustomer without next, on its own', () => {
