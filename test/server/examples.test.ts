@@ -215,18 +215,22 @@ describe('examples/', () => {
     let server: Server;
     let origin: string;
     let verifier: Verifier;
+    /** The example's verifier for the test app, asking `isInstalled` about each token's store. */
+    let withInstalls: (isInstalled: (storeHash: string) => unknown) => Verifier;
     beforeAll(async () => {
       const { createInstalledStoresVerifier } =
         (await import('../../examples/installed-stores.js')) as {
           createInstalledStoresVerifier: (options: unknown) => Verifier;
         };
-      verifier = createInstalledStoresVerifier({
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        isInstalled: async (storeHash: string) => {
-          if (databaseDown) throw new Error('database unreachable');
-          return installs.has(storeHash);
-        },
+      withInstalls = (isInstalled) =>
+        createInstalledStoresVerifier({
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          isInstalled,
+        });
+      verifier = withInstalls(async (storeHash: string) => {
+        if (databaseDown) throw new Error('database unreachable');
+        return installs.has(storeHash);
       });
       const guard = requireCustomer(verifier);
       // Plain node:http: without next, the guard answers refusals and failures itself.
@@ -286,24 +290,12 @@ describe('examples/', () => {
     });
 
     it('refuses a store when isInstalled answers undefined, and answers 500 when it rejects without a reason', async () => {
-      const { createInstalledStoresVerifier } =
-        (await import('../../examples/installed-stores.js')) as {
-          createInstalledStoresVerifier: (options: unknown) => Verifier;
-        };
-      const noRow = createInstalledStoresVerifier({
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        isInstalled: async () => undefined, // a query that found no row
-      });
+      const noRow = withInstalls(async () => undefined); // a query that found no row
       const refusal = await noRow.verify(tokenFrom('abc123')).catch((error: unknown) => error);
       expect(isTokenVerificationError(refusal, 'STORE_NOT_ALLOWED')).toBe(true);
 
       const guard = requireCustomer(
-        createInstalledStoresVerifier({
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          isInstalled: () => Promise.reject(undefined as unknown as Error),
-        }),
+        withInstalls(() => Promise.reject(undefined as unknown as Error)),
       );
       const headers: Record<string, string> = {};
       const res = {
@@ -318,15 +310,7 @@ describe('examples/', () => {
 
     it('still checks the signature before it asks about the store', async () => {
       let asked = 0;
-      const { createInstalledStoresVerifier } =
-        (await import('../../examples/installed-stores.js')) as {
-          createInstalledStoresVerifier: (options: unknown) => Verifier;
-        };
-      const counting = createInstalledStoresVerifier({
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        isInstalled: () => ++asked > 0,
-      });
+      const counting = withInstalls(() => ++asked > 0);
       const forged = await counting
         .verify(mintToken({ secret: 'forged' }))
         .catch((error: unknown) => error);
