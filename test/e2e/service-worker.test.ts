@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { send } from '../../demo/lib/http.js';
-import { closeServer, listen } from '../../demo/lib/listen.js';
 import { describeInChromium, launchChromium } from './support/chromium.js';
 import { CLIENT_ID, decodeJwtPayload, signToken } from './support/demo-servers.js';
+import { startRecordingServer } from './support/recording-server.js';
 import { IIFE } from './support/sdk-copies.js';
 import type { StoreWindow } from './support/store-page.js';
 
@@ -36,23 +35,20 @@ self.addEventListener('fetch', (event) => {
  * answers for them as BigCommerce does (404 for a guest), `no-store`.
  */
 async function startStorefront() {
-  const state = { shopper: 1 as number | null, tokenRequests: 0 };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://storefront.invalid').pathname;
+  const state = { shopper: 1 as number | null };
+  const server = await startRecordingServer(async (_req, res, { path }) => {
     if (path === '/sw.js') {
       send(res, 200, 'text/javascript', CACHE_FIRST_SW);
     } else if (path === '/assets/bc-customer-auth.iife.js') {
       send(res, 200, 'text/javascript', IIFE);
     } else if (path === '/customer/current.jwt') {
-      state.tokenRequests += 1;
       const noStore = { 'Cache-Control': 'no-store' };
       if (state.shopper === null) {
         send(res, 404, 'application/json', '{"errors":[]}', noStore);
         return;
       }
-      void signToken({ customerId: state.shopper }).then((jwt) => {
-        send(res, 200, 'application/json', JSON.stringify({ token: jwt }), noStore);
-      });
+      const jwt = await signToken({ customerId: state.shopper });
+      send(res, 200, 'application/json', JSON.stringify({ token: jwt }), noStore);
     } else {
       const tag = `<script src="/assets/bc-customer-auth.iife.js" data-app-client-id="${CLIENT_ID}" data-customer-id="${state.shopper ?? ''}"></script>`;
       send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>Store</title>${tag}`, {
@@ -60,8 +56,9 @@ async function startStorefront() {
       });
     }
   });
-  const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'storefront' });
-  return { origin: `http://127.0.0.1:${port}`, state, close: () => closeServer(server) };
+  const tokenRequests = () =>
+    server.requests.filter(({ path }) => path === '/customer/current.jwt').length;
+  return { ...server, state, tokenRequests };
 }
 
 /** The customer id of the token `getToken()` hands out, or the error code it rejects with. */
@@ -109,7 +106,8 @@ describeInChromium('a storefront page controlled by a service worker', () => {
   });
 
   it('never gives the next shopper, or a guest, a token its cache-first rule kept for shopper 1', async () => {
-    Object.assign(storefront.state, { shopper: 1, tokenRequests: 0 });
+    storefront.state.shopper = 1;
+    storefront.requests.length = 0;
     await page.reload();
     // The worker answers this page's requests: without it the test would pass with any URL.
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
@@ -124,6 +122,6 @@ describeInChromium('a storefront page controlled by a service worker', () => {
     await page.reload();
     expect(await tokenCustomerId(page)).toBe('rejected NOT_SIGNED_IN');
     // Every token request reached the storefront: none was answered from Cache Storage.
-    expect(storefront.state.tokenRequests).toBe(3);
+    expect(storefront.tokenRequests()).toBe(3);
   });
 });
