@@ -19,10 +19,11 @@ vi.mock('bc-customer-auth/server', () => import('../../src/server/index.js'));
 
 type Handler = (event: unknown) => Promise<unknown>;
 
-/** A token valid right now (the examples use the real clock). */
-function liveToken(): string {
+/** A token `storeHash` issued, valid right now (the examples use the real clock). */
+function liveToken(storeHash = STORE_HASH): string {
   const now = Math.floor(Date.now() / 1000);
-  return mintToken({ claims: realClaims({ iat: now - 60, exp: now + 840 }) });
+  const claims = { iat: now - 60, exp: now + 840, store_hash: storeHash, sub: storeHash };
+  return mintToken({ claims: realClaims(claims) });
 }
 
 describe('examples/', () => {
@@ -244,30 +245,23 @@ describe('examples/', () => {
       await close(server);
     });
 
-    /** A token issued by `storeHash` right now. */
-    function tokenFrom(storeHash: string): string {
-      const now = Math.floor(Date.now() / 1000);
-      const claims = { iat: now - 60, exp: now + 840, store_hash: storeHash, sub: storeHash };
-      return mintToken({ claims: realClaims(claims) });
-    }
-
     it('serves a store while it has the app: refused before install and after uninstall', async () => {
-      await expect(verifier.verify(tokenFrom('abc123'))).resolves.toMatchObject({
+      await expect(verifier.verify(liveToken('abc123'))).resolves.toMatchObject({
         storeHash: 'abc123',
       });
-      const refusal = await verifier.verify(tokenFrom('def456')).catch((error: unknown) => error);
+      const refusal = await verifier.verify(liveToken('def456')).catch((error: unknown) => error);
       expect(isTokenVerificationError(refusal, 'STORE_NOT_ALLOWED')).toBe(true);
       expect(refusal).toMatchObject({ name: 'TokenClaimError', claim: 'store_hash' });
 
       installs.add('def456');
       const installed = await fetch(origin, {
-        headers: { Authorization: `Bearer ${tokenFrom('def456')}` },
+        headers: { Authorization: `Bearer ${liveToken('def456')}` },
       });
       expect(installed.status).toBe(200);
 
       installs.delete('def456');
       const uninstalled = await fetch(origin, {
-        headers: { Authorization: `Bearer ${tokenFrom('def456')}` },
+        headers: { Authorization: `Bearer ${liveToken('def456')}` },
       });
       expect(uninstalled.status).toBe(401);
       expect(await uninstalled.json()).toStrictEqual({
@@ -280,7 +274,7 @@ describe('examples/', () => {
       databaseDown = true;
       try {
         const answer = await fetch(origin, {
-          headers: { Authorization: `Bearer ${tokenFrom('abc123')}` },
+          headers: { Authorization: `Bearer ${liveToken('abc123')}` },
         });
         expect(answer.status).toBe(500);
         expect(answer.headers.get('www-authenticate')).toBeNull();
@@ -291,7 +285,7 @@ describe('examples/', () => {
 
     it('refuses a store when isInstalled answers undefined, and answers 500 when it rejects without a reason', async () => {
       const noRow = withInstalls(async () => undefined); // a query that found no row
-      const refusal = await noRow.verify(tokenFrom('abc123')).catch((error: unknown) => error);
+      const refusal = await noRow.verify(liveToken('abc123')).catch((error: unknown) => error);
       expect(isTokenVerificationError(refusal, 'STORE_NOT_ALLOWED')).toBe(true);
 
       const guard = requireCustomer(
@@ -303,7 +297,7 @@ describe('examples/', () => {
         setHeader: (name: string, value: string) => (headers[name] = value),
         end: vi.fn(),
       };
-      await guard({ headers: { authorization: `Bearer ${tokenFrom('abc123')}` } }, res);
+      await guard({ headers: { authorization: `Bearer ${liveToken('abc123')}` } }, res);
       expect(res.statusCode).toBe(500);
       expect(headers['WWW-Authenticate']).toBeUndefined();
     });
