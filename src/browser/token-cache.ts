@@ -35,10 +35,11 @@ export function createTokenCache(
   onError: (error: unknown) => void,
   { maxTokenAgeMs, now, monotonicNow }: ResolvedOptions,
 ): [get: CachedTokenGetter, clear: (keep?: ReceivedToken) => void] {
-  let epoch = 0;
-  // Requests are numbered; `applied` is the newest one whose answer was applied.
+  // Requests are numbered. Only an answer to a request numbered `firstApplicable` or above is
+  // applied: applying one raises the mark to its number (older answers are stale), and `clear`
+  // raises it past every request started so far (a new epoch).
   let started = 0;
-  let applied = 0;
+  let firstApplicable = 0;
   let cached: ReceivedToken | undefined;
   // The number of the request `cached` answered.
   let cachedFrom = 0;
@@ -60,12 +61,11 @@ export function createTokenCache(
   };
 
   const start = (force?: boolean) => {
-    const startedIn = epoch;
     const number = ++started;
     // Whether this answer is applied: only the newest one of the current epoch is.
     const apply = () => {
-      if (startedIn != epoch || number < applied) return false;
-      applied = number;
+      if (number < firstApplicable) return false;
+      firstApplicable = number;
       return true;
     };
     // For the callers of an answer that was not applied: the cached token when a later request
@@ -125,7 +125,8 @@ export function createTokenCache(
     }
   };
   const clear = (keep?: ReceivedToken) => {
-    epoch++;
+    // A new epoch: no request started so far is applied.
+    firstApplicable = started + 1;
     if (cached != keep) cached = undefined;
     flight = undefined;
   };
