@@ -29,9 +29,7 @@ export const IIFE_GOAL_BYTES = 3072;
  * instead of read as 0; `createVerifier` names an option the caller set, with the numbers, when the
  * margins reach the token lifetime; the server entry loads where `process.getBuiltinModule`
  * throws, as in Next.js's Edge runtime; a page that Back or Forward loads from the network decides
- * on its beacon once parsed, since Firefox and WebKit report its `transferSize` only then; the token
- * request's URL is new each time, so a service worker's runtime cache never answers it with an
- * earlier shopper's token).
+ * on its beacon once parsed, since Firefox and WebKit report its `transferSize` only then).
  */
 export const SIZE_BUDGETS = {
   iife: 4736,
