@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keepClicksOnPage, leavePage, otherTab, setPageUrl } from './helpers/page.js';
-import { startServer, type TestServer } from './helpers/storefront.js';
+import { startServer, type RecordedRequest, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
 
@@ -327,6 +327,118 @@ describe('the script-tag entry', () => {
     } finally {
       fetchSpy.mockRestore();
       vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('two apps on one page', () => {
+  const LOYALTY = CLIENT_ID + '-loyalty';
+  const REVIEWS = CLIENT_ID + '-reviews';
+  let reviewsApi: TestServer;
+  const destroyed: Namespace[] = [];
+  beforeEach(async () => {
+    reviewsApi = await startServer();
+    // Another origin than the storefront's: it answers the page's preflight and its calls.
+    reviewsApi.apiHandler = (_request, response) => {
+      response.writeHead(200, {
+        'access-control-allow-origin': server.origin,
+        'access-control-allow-headers': 'authorization',
+      });
+      response.end();
+    };
+    // BigCommerce signs each app's token for the app that asked, with that app's secret.
+    server.tokenHandler = (request, response) => {
+      const app = new URL(request.url ?? '/', server.origin).searchParams.get('app_client_id');
+      const jwt = makeJwt(1, { aud: app, application_id: app });
+      server.issued.push(jwt);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ token: jwt }));
+    };
+  });
+  afterEach(async () => {
+    for (const namespace of destroyed.splice(0)) namespace.getDefaultClient().destroy();
+    await reviewsApi.close();
+  });
+
+  /** Runs one copy of the script-tag entry from its own tag, as a second app's tag would. */
+  async function loadTag(attributes: Record<string, string>): Promise<Namespace> {
+    addRunningScript(attributes);
+    vi.resetModules();
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    destroyed.push(namespace);
+    return namespace;
+  }
+
+  /** The app a request's bearer token was issued for (its `aud`). */
+  const audienceOf = (request: RecordedRequest | undefined) =>
+    (
+      JSON.parse(
+        Buffer.from(request?.authorization?.split('.')[1] ?? '', 'base64url').toString(),
+      ) as { aud: string }
+    ).aud;
+
+  it('the last app’s tag takes the globals; each app’s client asks for and sends its own token', async () => {
+    const loyalty = await loadTag({
+      'data-app-client-id': LOYALTY,
+      'data-allowed-origins': server.origin,
+    });
+    await loadTag({ 'data-app-client-id': REVIEWS, 'data-allowed-origins': reviewsApi.origin });
+
+    // window.bcAuthFetch is now the reviews app's: the loyalty API is not among its origins.
+    const refused = await globals.bcAuthFetch?.(server.origin + '/points').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED', origin: server.origin });
+    expect(server.apiRequests).toEqual([]);
+    expect(server.tokenRequests).toEqual([]);
+
+    await globals.bcAuthFetch?.(reviewsApi.origin + '/reviews');
+    await loyalty.getDefaultClient().fetch(server.origin + '/points');
+    expect(audienceOf(reviewsApi.apiRequests.find(({ method }) => method === 'GET'))).toBe(REVIEWS);
+    expect(audienceOf(server.apiRequests[0])).toBe(LOYALTY);
+    expect(
+      server.tokenRequests.map(({ path }) =>
+        new URL(path, server.origin).searchParams.get('app_client_id'),
+      ),
+    ).toEqual([REVIEWS, LOYALTY]);
+  });
+
+  it('one tag and createCustomerAuth for the other app: a logout click signs both out', async () => {
+    const loyalty = await loadTag({
+      'data-app-client-id': LOYALTY,
+      'data-allowed-origins': server.origin,
+    });
+    const reviews = loyalty.createCustomerAuth({
+      appClientId: REVIEWS,
+      allowedOrigins: [reviewsApi.origin],
+    });
+    try {
+      const logouts: string[] = [];
+      loyalty.getDefaultClient().on('logout', () => logouts.push('loyalty'));
+      reviews.on('logout', () => logouts.push('reviews'));
+      await loyalty.bcAuthFetch(server.origin + '/points');
+      await reviews.fetch(reviewsApi.origin + '/reviews');
+      expect(audienceOf(server.apiRequests[0])).toBe(LOYALTY);
+      expect(audienceOf(reviewsApi.apiRequests.find(({ method }) => method === 'GET'))).toBe(
+        REVIEWS,
+      );
+
+      document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
+      document.querySelector('a')?.click();
+      leavePage();
+      expect(logouts.sort()).toEqual(['loyalty', 'reviews']);
+      expect([loyalty.getDefaultClient().getCustomer(), reviews.getCustomer()]).toEqual([
+        null,
+        null,
+      ]);
+      // Neither reuses its token: each asks the storefront again, and gets the 404 of a guest.
+      server.tokenHandler = undefined;
+      server.customerId = null;
+      await expect(reviews.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+      await expect(loyalty.getDefaultClient().getToken()).rejects.toMatchObject({
+        code: 'NOT_SIGNED_IN',
+      });
+      expect(server.tokenRequests).toHaveLength(4);
+    } finally {
+      reviews.destroy();
     }
   });
 });
