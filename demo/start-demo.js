@@ -7,6 +7,8 @@ import { createStorefront } from './storefront.js';
  * @property {string} clientId
  * @property {string} clientSecret
  * @property {string} storeHash
+ * @property {readonly import('./storefront.js').OtherApp[]} [otherApps] More apps the storefront
+ *   issues tokens for (tests of two apps on one store). Default none.
  * @property {number} [storefrontPort] Default 0 (a free port).
  * @property {number} [apiPort] Default 0 (a free port).
  * @property {number} [maxTokenAgeMs] Passed to the page as `data-max-token-age-ms`.
@@ -42,6 +44,7 @@ export async function startDemo(options) {
     maxTokenAgeMs: options.maxTokenAgeMs,
     extraConnectOrigins: options.extraConnectOrigins,
     pageCacheControl: options.pageCacheControl,
+    otherApps: options.otherApps,
   });
   /** @type {import('./loyalty-api.js').LoyaltyApi} */
   let api;

@@ -12,10 +12,22 @@ import { DEMO_SHOPPERS } from './storefront/shoppers.js';
 import { createStorefrontContext } from './storefront/storefront-context.js';
 
 /**
+ * Another app registered with the platform: BigCommerce issues a token for any app's client ID,
+ * signed with that app's secret.
+ *
+ * @typedef {object} OtherApp
+ * @property {string} clientId
+ * @property {string} clientSecret
+ */
+
+/**
  * @typedef {object} StorefrontOptions
  * @property {string} clientId The app's client ID (`app_client_id`, the tokens' `aud`).
  * @property {string} clientSecret The app's client secret, the tokens' HMAC key.
  * @property {string} storeHash The store hash (`store_hash` and `sub` of the tokens).
+ * @property {readonly OtherApp[]} [otherApps] More apps whose `app_client_id` the Current Customer
+ *   endpoint answers, each token signed with its own app's secret; the pages still load only
+ *   `clientId`'s tag. Default none: any other `app_client_id` is answered 400.
  * @property {string | (() => string)} apiOrigin The loyalty API's origin, e.g.
  *   `http://127.0.0.1:3001`, or a function returning it when the API starts later.
  * @property {number} [port] Port to listen on, on 127.0.0.1 and, unless 0, on ::1 too
@@ -89,6 +101,7 @@ export async function createStorefront(options) {
     distDir: options.distDir ?? DEFAULT_DIST_DIR,
     now: options.now ?? Date.now,
     shoppers: options.shoppers ?? DEMO_SHOPPERS,
+    otherApps: options.otherApps ?? [],
   });
   const route = createRouter(context, await readStorePageScript());
   const { server, requests } = createRecordedServer((req, res, entry) =>

@@ -30,9 +30,10 @@ function sendErrors(res, status, detail) {
 }
 
 /**
- * Answers the Current Customer endpoint: 400 for a missing or unknown `app_client_id`, 404 with
- * an `errors` body for guests, else a fresh token — `{"token": …}` when JSON is asked for, the raw
- * JWT with a trailing newline otherwise.
+ * Answers the Current Customer endpoint: 400 for a missing or unknown `app_client_id` (neither the
+ * storefront's app nor one of its `otherApps`), 404 with an `errors` body for guests, else a fresh
+ * token signed for the app asked for — `{"token": …}` when JSON is asked for, the raw JWT with a
+ * trailing newline otherwise.
  *
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
@@ -45,15 +46,16 @@ export function answerCurrentCustomer(req, res, query, context) {
   if (clientId === null || clientId === '') {
     return sendErrors(res, 400, 'The app_client_id query parameter is required.');
   }
-  if (clientId !== context.clientId) {
+  const app = [context, ...context.otherApps].find((known) => known.clientId === clientId);
+  if (app === undefined) {
     return sendErrors(res, 400, 'The app_client_id does not belong to a registered app.');
   }
   const shopper = context.currentShopper(req);
   if (shopper === undefined) return sendErrors(res, 404, 'No customer is signed in.');
   const token = signCurrentCustomerJwt({
     customer: shopper,
-    clientId: context.clientId,
-    clientSecret: context.clientSecret,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
     storeHash: context.storeHash,
     nowMs: context.now(),
   });

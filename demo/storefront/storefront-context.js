@@ -14,6 +14,7 @@ import { createSessionStore, readCookie, SESSION_COOKIE } from './sessions.js';
  * @property {string} distDir
  * @property {() => number} now
  * @property {readonly import('./shoppers.js').Shopper[]} shoppers
+ * @property {readonly import('../storefront.js').OtherApp[]} otherApps
  * @property {ReturnType<typeof createSessionStore>} sessions
  * @property {(req: import('node:http').IncomingMessage) => string | undefined} sessionTokenOf
  * @property {(req: import('node:http').IncomingMessage) => import('./shoppers.js').Shopper | undefined} currentShopper
