@@ -149,3 +149,36 @@ describe('GET /customer/current.jwt', () => {
     expect(payload['customer']).toEqual({ id: 2, email: SHOPPER_2.email, group_id: '0' });
   });
 });
+
+describe('GET /customer/current.jwt for the other apps a storefront is given', () => {
+  const REVIEWS = { clientId: 'reviews-app-0123456789', clientSecret: 'reviews-secret-1a2b3c' };
+  let withApps: Demo;
+  beforeAll(async () => {
+    withApps = await startTestDemo({ now: () => NOW_MS, otherApps: [REVIEWS] });
+  });
+  afterAll(() => withApps.close());
+
+  it('signs each app’s token for that app with its own secret; an unknown app is still 400', async () => {
+    const { origin } = withApps.storefront;
+    const session = (await signIn(origin, SHOPPER_1.email, SHOPPER_1.password)).cookie!;
+    const ask = (clientId: string) =>
+      fetch(`${origin}/customer/current.jwt?app_client_id=${clientId}`, {
+        headers: { cookie: session, accept: 'text/plain' },
+      });
+    const verified = async (app: { clientId: string; clientSecret: string }) => {
+      const token = (await (await ask(app.clientId)).text()).trim();
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(app.clientSecret), {
+        audience: app.clientId,
+        currentDate: new Date(NOW_MS),
+      });
+      return [payload['application_id'], payload['customer']];
+    };
+    const customer = { id: 1, email: SHOPPER_1.email, group_id: '0' };
+    expect(await verified(REVIEWS)).toEqual([REVIEWS.clientId, customer]);
+    expect(await verified({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })).toEqual([
+      CLIENT_ID,
+      customer,
+    ]);
+    expect((await ask('unknown-app')).status).toBe(400);
+  });
+});
