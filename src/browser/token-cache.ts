@@ -62,7 +62,7 @@ export function createTokenCache(
 
   const start = (force?: boolean) => {
     const number = ++started;
-    // Whether this answer is applied: only the newest one of the current epoch is.
+    // Whether this answer is applied: not once a later request's answer was, nor after a clear().
     const apply = () => {
       if (number < firstApplicable) return false;
       firstApplicable = number;

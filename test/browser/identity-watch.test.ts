@@ -109,6 +109,28 @@ describe('logout links and navigations', () => {
     expect(seen.map(([name]) => name)).toEqual(['invalidate', 'invalidate', 'logout']);
   });
 
+  it('without the Navigation API, leaves an SVG <a>, an <area> and a longer query to the beacon', async () => {
+    document.body.innerHTML =
+      '<svg><a href="/login.php?action=logout"><text>Sign out</text></a></svg>' +
+      '<map name="m"><area href="/login.php?action=logout" alt="Sign out"></map>' +
+      '<a id="longer" href="/login.php?action=logout&amp;return=%2F">Sign out</a>';
+    const { seen } = await signedInTab();
+    for (const target of [
+      document.querySelector('text'),
+      document.querySelector('area'),
+      document.getElementById('longer'),
+    ]) {
+      target?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+      leavePage();
+      await afterTasks(1);
+    }
+    expect(seen.map(([, detail]) => detail)).toEqual([
+      { reason: 'pagehide' },
+      { reason: 'pagehide' },
+      { reason: 'pagehide' },
+    ]);
+  });
+
   it('with a storefrontUrl (headless), a click on the storefront’s logout URL signs out as the page goes', async () => {
     const storefrontUrl = 'https://store-abc123.mybigcommerce.com';
     document.body.innerHTML = `<a href="${storefrontUrl}/login.php?action=logout">Sign out</a>`;

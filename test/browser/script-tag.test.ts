@@ -382,10 +382,14 @@ describe('two apps on one page', () => {
       'data-app-client-id': LOYALTY,
       'data-allowed-origins': server.origin,
     });
-    await loadTag({ 'data-app-client-id': REVIEWS, 'data-allowed-origins': reviewsApi.origin });
+    const reviews = await loadTag({
+      'data-app-client-id': REVIEWS,
+      'data-allowed-origins': reviewsApi.origin,
+    });
 
     // window.bcAuthFetch is now the reviews app's: the loyalty API is not among its origins.
     const refused = await globals.bcAuthFetch?.(server.origin + '/points').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(reviews.OriginNotAllowedError);
     expect(refused).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED', origin: server.origin });
     expect(server.apiRequests).toEqual([]);
     expect(server.tokenRequests).toEqual([]);
@@ -432,10 +436,11 @@ describe('two apps on one page', () => {
       // Neither reuses its token: each asks the storefront again, and gets the 404 of a guest.
       server.tokenHandler = undefined;
       server.customerId = null;
-      await expect(reviews.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
-      await expect(loyalty.getDefaultClient().getToken()).rejects.toMatchObject({
-        code: 'NOT_SIGNED_IN',
-      });
+      for (const client of [reviews, loyalty.getDefaultClient()]) {
+        const refused = await client.getToken().catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(loyalty.NotSignedInError);
+        expect(refused).toMatchObject({ code: 'NOT_SIGNED_IN' });
+      }
       expect(server.tokenRequests).toHaveLength(4);
     } finally {
       reviews.destroy();
