@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keepClicksOnPage, leavePage, otherTab, setPageUrl } from './helpers/page.js';
 import { startServer, type RecordedRequest, type TestServer } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
+import { decodeJwtPayload } from '../support/jwt-payload.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
 
 type Namespace = typeof import('../../src/browser/index.js');
@@ -346,14 +347,6 @@ describe('two apps on one page', () => {
       });
       response.end();
     };
-    // BigCommerce signs each app's token for the app that asked, with that app's secret.
-    server.tokenHandler = (request, response) => {
-      const app = new URL(request.url ?? '/', server.origin).searchParams.get('app_client_id');
-      const jwt = makeJwt(1, { aud: app, application_id: app });
-      server.issued.push(jwt);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ token: jwt }));
-    };
   });
   afterEach(async () => {
     for (const namespace of destroyed.splice(0)) namespace.getDefaultClient().destroy();
@@ -371,11 +364,7 @@ describe('two apps on one page', () => {
 
   /** The app a request's bearer token was issued for (its `aud`). */
   const audienceOf = (request: RecordedRequest | undefined) =>
-    (
-      JSON.parse(
-        Buffer.from(request?.authorization?.split('.')[1] ?? '', 'base64url').toString(),
-      ) as { aud: string }
-    ).aud;
+    decodeJwtPayload(request?.authorization?.replace(/^Bearer /, '') ?? '')['aud'];
 
   it('the last app’s tag takes the globals; each app’s client asks for and sends its own token', async () => {
     const loyalty = await loadTag({
@@ -434,7 +423,6 @@ describe('two apps on one page', () => {
         null,
       ]);
       // Neither reuses its token: each asks the storefront again, and gets the 404 of a guest.
-      server.tokenHandler = undefined;
       server.customerId = null;
       for (const client of [reviews, loyalty.getDefaultClient()]) {
         const refused = await client.getToken().catch((error: unknown) => error);

@@ -11,6 +11,7 @@ import {
   signIn,
   startTestDemo,
 } from './support/demo-harness.js';
+import { decodeJwtPayload } from '../support/jwt-payload.js';
 
 /** The injected storefront clock: 2026-01-02T03:04:05.678Z. */
 const NOW_MS = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -118,11 +119,7 @@ describe('GET /customer/current.jwt', () => {
   });
 
   it('carries exactly the real claim set, with the real types and a 900-second lifetime', async () => {
-    const [, payloadSegment] = (await jwtAsText()).split('.');
-    const payload = JSON.parse(
-      Buffer.from(payloadSegment!, 'base64url').toString('utf8'),
-    ) as Record<string, unknown>;
-    expect(payload).toStrictEqual({
+    expect(decodeJwtPayload(await jwtAsText())).toStrictEqual({
       customer: { id: 1, email: 'shopper1@example.com', group_id: '0' },
       iss: 'bc/apps',
       iat: NOW_SECONDS,

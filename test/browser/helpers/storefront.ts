@@ -46,13 +46,15 @@ export async function startServer(): Promise<TestServer> {
     accept: request.headers.accept,
     body,
   });
-  const answerToken: Handler = (_request, response) => {
+  // Like BigCommerce, signs for whichever app asked (`app_client_id`), as its `aud`.
+  const answerToken: Handler = (request, response) => {
     if (state.customerId === null) {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end('{"errors":["not signed in"]}');
       return;
     }
-    const jwt = makeJwt(state.customerId);
+    const app = new URL(request.url ?? '/', state.origin).searchParams.get('app_client_id');
+    const jwt = makeJwt(state.customerId, { aud: app, application_id: app });
     state.issued.push(jwt);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ token: jwt }));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Demo, StartDemoOptions } from '../../../demo/start-demo.js';
 import { startTestDemo } from '../../demo/support/demo-harness.js';
+import { decodeJwtPayload } from '../../support/jwt-payload.js';
 
 /** The SDK's close code for the sockets of a shopper who signed out (README, Constants). */
 export const CLOSE_CODE_LOGOUT = 4001;
@@ -33,15 +34,7 @@ export function startDemoServers(options: Partial<StartDemoOptions> = {}): Promi
   return startTestDemo(options);
 }
 
-/** Payload of a JWT, decoded without verification (to see whose token a request carried). */
-export function decodeJwtPayload(
-  jwt: string,
-): { customer: { id: number } } & Record<string, unknown> {
-  const payload = jwt.split('.')[1] ?? '';
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    customer: { id: number };
-  };
-}
+export { decodeJwtPayload } from '../../support/jwt-payload.js';
 
 /** The customer id named by a request's `Authorization: Bearer` token, if any. */
 export function bearerCustomerId(authorization: string | undefined): number | undefined {
