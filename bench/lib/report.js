@@ -71,10 +71,17 @@ export function formatReport({ rows, machine, date = new Date() }) {
   ].join('\n');
 }
 
-/** Writes `markdown` to BENCHMARKS.md, formatted with the repository's Prettier settings. */
+/**
+ * Writes `markdown` to BENCHMARKS.md, formatted with the repository's Prettier settings and its
+ * prose wrapped at the print width, as the other Markdown files are.
+ */
 export async function writeReport(markdown) {
   const options = (await prettier.resolveConfig(BENCHMARKS_FILE)) ?? {};
-  const formatted = await prettier.format(markdown, { ...options, filepath: BENCHMARKS_FILE });
+  const formatted = await prettier.format(markdown, {
+    ...options,
+    filepath: BENCHMARKS_FILE,
+    proseWrap: 'always',
+  });
   await writeFile(BENCHMARKS_FILE, formatted);
   return formatted;
 }
