@@ -34,7 +34,7 @@ export function startDemoServers(options: Partial<StartDemoOptions> = {}): Promi
   return startTestDemo(options);
 }
 
-export { decodeJwtPayload } from '../../support/jwt-payload.js';
+export { decodeJwtPayload };
 
 /** The customer id named by a request's `Authorization: Bearer` token, if any. */
 export function bearerCustomerId(authorization: string | undefined): number | undefined {
