@@ -72,16 +72,12 @@ export function formatReport({ rows, machine, date = new Date() }) {
 }
 
 /**
- * Writes `markdown` to BENCHMARKS.md, formatted with the repository's Prettier settings and its
- * prose wrapped at the print width, as the other Markdown files are.
+ * Writes `markdown` to BENCHMARKS.md, formatted with the repository's Prettier settings (Markdown
+ * prose wrapped at the print width).
  */
 export async function writeReport(markdown) {
   const options = (await prettier.resolveConfig(BENCHMARKS_FILE)) ?? {};
-  const formatted = await prettier.format(markdown, {
-    ...options,
-    filepath: BENCHMARKS_FILE,
-    proseWrap: 'always',
-  });
+  const formatted = await prettier.format(markdown, { ...options, filepath: BENCHMARKS_FILE });
   await writeFile(BENCHMARKS_FILE, formatted);
   return formatted;
 }
