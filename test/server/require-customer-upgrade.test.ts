@@ -1,6 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import { connect as connectTcp } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
@@ -132,13 +133,21 @@ describe('requireCustomerUpgrade with ws (noServer)', () => {
   });
 
   it('survives a client that resets the connection during verification', async () => {
+    // Verification ends only once the server has seen the reset: an order, not a time, so the
+    // reset lands during it however late the timers fire on a busy machine.
+    let upgraded!: (socket: Duplex) => void;
+    const upgrade = new Promise<Duplex>((resolve) => (upgraded = resolve));
     const slow = requireCustomerUpgrade({
-      verify: () =>
-        new Promise((resolve) => setTimeout(() => resolve(testVerifier().verify(VALID)), 100)),
+      verify: async () => {
+        const socket = await upgrade;
+        while (!socket.destroyed) await new Promise((resolve) => setImmediate(resolve));
+        return testVerifier().verify(VALID);
+      },
     });
     server.removeAllListeners('upgrade');
     const outcome = new Promise<unknown>((resolve) => {
       server.on('upgrade', (req, socket) => {
+        upgraded(socket);
         void slow(req, socket).then((customer) => {
           resolve(customer);
           socket.destroy();
@@ -151,7 +160,7 @@ describe('requireCustomerUpgrade with ws (noServer)', () => {
       `GET /points/live?token=${VALID} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
     );
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await upgrade;
     raw.resetAndDestroy();
     expect(await outcome).toMatchObject({ customerId: 42 });
   });
