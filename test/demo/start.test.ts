@@ -44,6 +44,23 @@ async function busyPort(host = '127.0.0.1'): Promise<{ port: number; release(): 
   return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * A port busy on ::1 and, when checked, free on 127.0.0.1. Ports are handed out per address, so a
+ * port taken on ::1 may be in use on 127.0.0.1 by another test file's server; the demo, which
+ * listens there first, would then rightly name 127.0.0.1.
+ */
+async function busyOnIpv6Only(): Promise<{ port: number; release(): Promise<void> }> {
+  for (;;) {
+    const busy = await busyPort('::1');
+    const freeOnIpv4 = await new Promise<boolean>((resolve) => {
+      const probe = createServer().once('error', () => resolve(false));
+      probe.listen(busy.port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (freeOnIpv4) return busy;
+    await busy.release();
+  }
+}
+
 // Whether this machine has an IPv6 loopback (::1), which browsers try first for `localhost`.
 const HAS_IPV6_LOOPBACK = await busyPort('::1').then(
   (busy) => busy.release().then(() => true),
@@ -120,7 +137,7 @@ describe('node demo/start.js', () => {
   it.skipIf(!HAS_IPV6_LOOPBACK)(
     'fails with exit 1 and names STOREFRONT_PORT when the port is busy on ::1, where browsers reach localhost',
     async () => {
-      const busy = await busyPort('::1');
+      const busy = await busyOnIpv6Only();
       const demo = run({ STOREFRONT_PORT: String(busy.port) });
       const serving = new Promise<string>((resolve) =>
         demo.child.stdout?.on('data', () => {
