@@ -27,10 +27,17 @@ function installShapes(): void {
     return data;
   };
   const stream = () => new Blob(['streamed']).stream();
-  const abortAfter = (ms: number, reason?: unknown) => {
+  const aborted = (reason?: unknown) => AbortSignal.abort(reason);
+  /** Aborted once the API has the call, whose answer it holds back: never before it is sent. */
+  const abortOnArrival = (base: string, reason: string) => {
     const controller = new AbortController();
-    if (ms) setTimeout(() => controller.abort(reason), ms);
-    else controller.abort(reason);
+    void fetch(new URL('/arrival', base)).then(() => controller.abort(reason));
+    return controller.signal;
+  };
+  /** Aborted as soon as the call resolves, with the body still streaming (later calls: no-op). */
+  const abortOnHeaders = (reason: string) => {
+    const controller = new AbortController();
+    Object.assign(window, { __onHeaders: () => controller.abort(reason) });
     return controller.signal;
   };
   const usedRequest = (base: string) => {
@@ -103,7 +110,7 @@ function installShapes(): void {
     ],
     'request: credentials include': (b) => [new Request(b + '/echo', { credentials: 'include' })],
     'request: aborted signal + init signal null': (b) => [
-      new Request(b + '/echo', { signal: abortAfter(0) }),
+      new Request(b + '/echo', { signal: aborted() }),
       { signal: null },
     ],
     'options: credentials omit': (b) => [b + '/echo', { credentials: 'omit' }],
@@ -139,19 +146,20 @@ function installShapes(): void {
     'outcome: 204': (b) => [b + '/status/204'],
     'outcome: 403': (b) => [b + '/status/403'],
     'outcome: 500': (b) => [b + '/status/500'],
-    'outcome: signal aborted': (b) => [b + '/echo', { signal: abortAfter(0) }],
-    'outcome: signal aborted with a reason': (b) => [b + '/echo', { signal: abortAfter(0, 'why') }],
+    'outcome: signal aborted': (b) => [b + '/echo', { signal: aborted() }],
+    'outcome: signal aborted with a reason': (b) => [b + '/echo', { signal: aborted('why') }],
+    // On a clock: the token and the preflight come first, so this one allows for a slow machine.
     'outcome: signal timeout in flight': (b) => [
       b + '/slow',
-      { signal: AbortSignal.timeout(1000) },
+      { signal: AbortSignal.timeout(3000) },
     ],
     'outcome: abort in flight with a reason': (b) => [
       b + '/slow',
-      { signal: abortAfter(1000, 'late') },
+      { signal: abortOnArrival(b, 'late') },
     ],
     'outcome: abort while the body streams': (b) => [
       b + '/slowbody',
-      { signal: abortAfter(1000, 'mid') },
+      { signal: abortOnHeaders('mid') },
     ],
     // The differences: called by the tests below, not compared as they are.
     'differs: own Authorization': (b) => [
@@ -185,11 +193,22 @@ type PageOutcome =
     }
   | { error: string };
 
-/** The loopback API: records each request with its body; CORS for any page, credentials too. */
-async function startMirror(): Promise<RecordingServer & { bodies: Map<number, string> }> {
+/**
+ * The loopback API: records each request with its body; CORS for any page, credentials too.
+ * `GET /arrival` answers once the next `/slow` call arrives; `expectArrival()` starts waiting for
+ * the next one.
+ */
+async function startMirror(): Promise<
+  RecordingServer & { bodies: Map<number, string>; expectArrival(): void }
+> {
   const bodies = new Map<number, string>();
-  // Aborts come after 1 s: long after the call reached the API, even on a busy machine.
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 3000));
+  // Outlasts every abort: the slow answers must never come first.
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 10_000));
+  let arrive = () => {};
+  let arrival = Promise.resolve();
+  const expectArrival = () => {
+    arrival = new Promise((resolve) => (arrive = resolve));
+  };
   const server = await startRecordingServer(async (req, res, entry) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -200,17 +219,18 @@ async function startMirror(): Promise<RecordingServer & { bodies: Map<number, st
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     if (headers) res.setHeader('Access-Control-Allow-Headers', headers);
     if (preflight) return void res.setHeader('Access-Control-Allow-Methods', preflight).end();
+    if (entry.path == '/arrival') return void (await arrival, res.end());
     const path = entry.path.replace(/^\/\w+/, '');
     const status = /^\/status\/(\d+)$/.exec(path)?.[1];
     if (status) return void res.writeHead(+status, 'Custom').end(status == '204' ? '' : 'st');
     if (path == '/redirect') return void res.writeHead(302, { Location: 'echo?r' }).end();
-    if (path == '/slow') await pause();
+    if (path == '/slow') await (arrive(), pause());
     if (path == '/cache') res.setHeader('Cache-Control', 'max-age=600');
     res.writeHead(200, 'Fine', { 'Content-Type': 'text/plain' }).write('{');
     if (path == '/slowbody') await pause();
     res.end('}');
   });
-  return Object.assign(server, { bodies });
+  return Object.assign(server, { bodies, expectArrival });
 }
 
 describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch does', () => {
@@ -245,6 +265,7 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
    */
   async function call(page: Page, name: string, via: 'fetch' | 'auth') {
     mirror.requests.length = 0;
+    mirror.expectArrival();
     const cdp = await page.context().newCDPSession(page);
     const priorities: string[] = [];
     cdp.on('Network.requestWillBeSent', ({ request }) => {
@@ -254,13 +275,15 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
     await cdp.send('Network.enable');
     const outcomes = await page.evaluate(
       async ([name, via, base]) => {
-        const { __shapes, bcAuthFetch } = window as unknown as StoreWindow & {
+        const win = window as unknown as StoreWindow & {
           __shapes: Record<string, Shape>;
+          __onHeaders?: (() => void) | undefined;
         };
         const once = async (): Promise<PageOutcome> => {
-          const [input, init] = __shapes[name]!(base);
+          const [input, init] = win.__shapes[name]!(base);
           try {
-            const response = await (via == 'fetch' ? fetch : bcAuthFetch)(input, init);
+            const response = await (via == 'fetch' ? fetch : win.bcAuthFetch)(input, init);
+            win.__onHeaders?.();
             const { status, statusText, type, url, redirected } = response;
             const headers = [...response.headers].filter(([header]) => header != 'date');
             const body = await response.text();
@@ -277,7 +300,9 @@ describeInChromium('fetch fidelity: bcAuthFetch sends and returns what fetch doe
     await cdp.detach();
     const tokens: (number | undefined)[] = [];
     const received = mirror.requests
-      .filter((request) => !request.headers['access-control-request-method'])
+      .filter(
+        ({ path, headers }) => path != '/arrival' && !headers['access-control-request-method'],
+      )
       .map(({ seq, method, url, headers: { authorization, ...headers } }) => {
         if (via == 'auth') tokens.push(bearerCustomerId(authorization));
         else if (authorization) Object.assign(headers, { authorization });
