@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { CustomerAuthClient } from '../../src/browser/index.js';
 import { describeInChromium } from './support/chromium.js';
 import { CLIENT_ID, bearerCustomerId } from './support/demo-servers.js';
 import { apiRequestsAfter, lastSeq } from './support/page-calls.js';
@@ -78,7 +79,7 @@ describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does'
         const auth = BcCustomerAuth.createCustomerAuth({ appClientId, allowedOrigins: [api] });
         const controller = new AbortController();
         const reason = new Error('the shopper closed the drawer');
-        Object.assign(window, { abortCall: () => controller.abort(reason) });
+        Object.assign(window, { auth, abortCall: () => controller.abort(reason) });
         try {
           const response = await auth.fetch(new Request(`${api}/points`), {
             signal: controller.signal,
@@ -94,6 +95,13 @@ describeInChromium('abort: bcAuthFetch follows the signal exactly as fetch does'
     await page.evaluate(() => (window as unknown as { abortCall(): void }).abortCall());
     // Settled while the JWT request is still held: the call did not wait for the token.
     expect(await outcome.finally(settled)).toBe('own reason');
-    expect(apiRequestsAfter(demo, since)).toEqual([]);
+    // Once the token has reached the client (a second caller shares its request), a plain call:
+    // the API hears it, and nothing before it.
+    await page.evaluate(async (api) => {
+      const { auth } = window as unknown as { auth: CustomerAuthClient };
+      await auth.getToken();
+      await fetch(`${api}/ping`).catch(() => undefined);
+    }, demo.api.origin);
+    expect(apiRequestsAfter(demo, since).map((entry) => entry.path)).toEqual(['/ping']);
   });
 });
