@@ -50,7 +50,7 @@ async function busyPort(host = '127.0.0.1'): Promise<{ port: number; release(): 
  * listens there first, would then rightly name 127.0.0.1.
  */
 async function busyOnIpv6Only(): Promise<{ port: number; release(): Promise<void> }> {
-  for (;;) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const busy = await busyPort('::1');
     const freeOnIpv4 = await new Promise<boolean>((resolve) => {
       const probe = createServer().once('error', () => resolve(false));
@@ -59,6 +59,7 @@ async function busyOnIpv6Only(): Promise<{ port: number; release(): Promise<void
     if (freeOnIpv4) return busy;
     await busy.release();
   }
+  throw new Error('no port on ::1 was free on 127.0.0.1 in 20 tries');
 }
 
 // Whether this machine has an IPv6 loopback (::1), which browsers try first for `localhost`.
