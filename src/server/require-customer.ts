@@ -133,8 +133,9 @@ export function resolveCustomerOptions(
 ): { realm: string; allowQueryToken: boolean } {
   assertVerifier(verifier, owner);
   const own = knownOptions(options, ['allowQueryToken', 'realm'], owner);
+  const { realm = 'api' } = own; // undefined only: `realm: null` is refused
   return {
-    realm: validateRealm(own.realm ?? 'api', owner),
+    realm: validateRealm(realm, owner),
     allowQueryToken: readFlag(
       own.allowQueryToken,
       'allowQueryToken',

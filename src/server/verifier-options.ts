@@ -158,7 +158,8 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
         `clockToleranceSeconds (${margin}) must be less than maxLifetimeSeconds (${maxLifetimeSeconds})`,
     );
   }
-  const now = own.now ?? ((): number => Date.now());
+  // A default applies to undefined only: `now: null` is a mistake to report, not "unset".
+  const { now = (): number => Date.now() } = own;
   if (typeof now !== 'function') throw optionError('now', 'must be a function');
   return {
     clientId: requireText(own.clientId, 'clientId'),

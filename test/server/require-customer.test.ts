@@ -229,6 +229,7 @@ describe('requireCustomer creation', () => {
     expect(() => requireCustomer({} as never)).toThrow(/createVerifier/);
     expect(() => requireCustomer(testVerifier(), { realm: 'a"b' })).toThrow(/"realm"/);
     expect(() => requireCustomer(testVerifier(), { realm: '' })).toThrow(/"realm"/);
+    expect(() => requireCustomer(testVerifier(), { realm: null as never })).toThrow(/"realm"/);
   });
 
   it('throws a TypeError for an unknown option, a flag that is not a boolean, or null options', () => {

@@ -43,6 +43,7 @@ describe('createVerifier options', () => {
     ['minRemainingSeconds', { minRemainingSeconds: 870 }],
     ['minRemainingSeconds', { minRemainingSeconds: 60, maxLifetimeSeconds: 90 }],
     ['now', { now: 1_700_000_000_000 }],
+    ['now', { now: null }],
   ])('throws a TypeError naming %s for %o', (name, overrides) => {
     expect(() => create(overrides)).toThrow(TypeError);
     expect(() => create(overrides)).toThrow(
