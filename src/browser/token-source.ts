@@ -72,7 +72,7 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
     throw new InvalidTokenError('not a JWT', error);
   }
   const customer = claims?.customer;
-  if (claims?.aud !== appClientId || (claims.application_id ?? appClientId) !== appClientId) {
+  if (claims?.aud !== appClientId || claims.application_id !== appClientId) {
     throw new InvalidTokenError('aud');
   }
   if (claims.operation !== 'current_customer') throw new InvalidTokenError('operation');

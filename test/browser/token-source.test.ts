@@ -193,6 +193,8 @@ describe('parseToken', () => {
     ['aud', { aud: 'another-app' }],
     ['aud', { aud: undefined }],
     ['aud', { application_id: 'another-app' }],
+    ['aud', { application_id: undefined }],
+    ['aud', { application_id: null }],
     ['operation', { operation: 'something_else' }],
     ['customer', { customer: undefined }],
     ['customer', { customer: { id: '1', email: 'a@example.com', group_id: '0' } }],
