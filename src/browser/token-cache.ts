@@ -25,9 +25,10 @@ const MAX_DROPPED = 5;
  * arrives in the current epoch, after it is cached (and may clear the cache: a listener's identity
  * event then makes the callers ask again); `onError` sees every failure of a request started in the
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
- * from an earlier epoch: their callers get a token a later request brought, or ask again (a call
- * whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter and `clear`, which
- * drops the token (unless it is `keep`) and disowns every request in flight. @internal
+ * from an earlier epoch: their callers get a token a later request brought while it is still fresh,
+ * or ask again (a call whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter
+ * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight.
+ * @internal
  */
 export function createTokenCache(
   request: () => Promise<ReceivedToken>,
@@ -69,10 +70,9 @@ export function createTokenCache(
       return true;
     };
     // For the callers of an answer that was not applied: the cached token when a later request
-    // brought it and it is within its own lifetime (shared like a concurrent answer); else none,
-    // and they ask again.
-    const newer = () =>
-      cached && cachedFrom > number && isFresh(cached, Infinity) ? cached : undefined;
+    // brought it and it is still fresh (shared like a concurrent answer); else none, and they ask
+    // again. Fresh as for any call: an answer can come up to the request timeout after the newer one.
+    const newer = () => (cached && cachedFrom > number && isFresh(cached) ? cached : undefined);
     const pending: typeof flight = request()
       .then(
         (token) => {

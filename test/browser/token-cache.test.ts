@@ -347,7 +347,11 @@ describe('token cache: out-of-order and stale answers', () => {
     answers[2]?.(new Response(newer));
     await forced;
     answers[1]?.(new Response('{"errors":[]}', { status: 404 }));
-    expect(await early).toBe(newer);
+    // With maxTokenAgeMs 0 the newer token is not reused: the older request's caller asks again.
+    await until(() => answers.length == 4);
+    const current = makeJwt(1);
+    answers[3]?.(new Response(current));
+    expect(await early).toBe(current);
     expect(logouts).toEqual([]);
     expect(auth.getCustomer()?.id).toBe(1);
   });
@@ -417,6 +421,36 @@ describe('token cache: what a superseded answer’s callers get', () => {
     answers[3]?.(new Response(current));
     expect(await early).toBe(current);
     expect(auth.getCustomer()?.id).toBe(2);
+  });
+
+  it('not a newer token older than maxTokenAgeMs: they ask again', async () => {
+    const { answers, auth } = clockedClientAnsweredByHand();
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 2);
+    const newer = makeJwt(1);
+    answers[1]?.(new Response(newer));
+    expect(await forced).toBe(newer);
+    clock.advance(5000); // maxTokenAgeMs: the older request answers as the newer token ages out
+    answers[0]?.(new Response(makeJwt(1)));
+    await until(() => answers.length == 3);
+    const fresh = makeJwt(1);
+    answers[2]?.(new Response(fresh));
+    expect(await early).toBe(fresh);
+  });
+
+  it('a newer token still within maxTokenAgeMs: they share it, with no request of their own', async () => {
+    const { answers, auth } = clockedClientAnsweredByHand();
+    const early = auth.getToken();
+    const forced = auth.getToken({ force: true });
+    await until(() => answers.length == 2);
+    const newer = makeJwt(1);
+    answers[1]?.(new Response(newer));
+    expect(await forced).toBe(newer);
+    clock.advance(4999);
+    answers[0]?.(new Response(makeJwt(1)));
+    expect(await early).toBe(newer);
+    expect(answers).toHaveLength(2);
   });
 
   it('not a newer token past its own lifetime: they ask again', async () => {
