@@ -94,12 +94,13 @@ export function redirect(res, location, headers = {}) {
  *
  * @param {ServerResponse} res
  * @param {string[]} allowed
+ * @param {Record<string, string>} [headers] more headers, such as `Cache-Control`
  */
-export function sendMethodNotAllowed(res, allowed) {
+export function sendMethodNotAllowed(res, allowed, headers = {}) {
   sendJson(
     res,
     405,
     { error: 'method_not_allowed', message: `use ${allowed.join(' or ')}` },
-    { Allow: allowed.join(', ') },
+    { Allow: allowed.join(', '), ...headers },
   );
 }

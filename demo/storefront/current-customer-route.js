@@ -41,7 +41,9 @@ function sendErrors(res, status, detail) {
  * @param {import('./storefront-context.js').StorefrontContext} context
  */
 export function answerCurrentCustomer(req, res, query, context) {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendMethodNotAllowed(res, ['GET']);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return sendMethodNotAllowed(res, ['GET'], NO_STORE);
+  }
   const clientId = query.get('app_client_id');
   if (clientId === null || clientId === '') {
     return sendErrors(res, 400, 'The app_client_id query parameter is required.');

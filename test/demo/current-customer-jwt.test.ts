@@ -93,7 +93,10 @@ describe('GET /customer/current.jwt', () => {
   );
 
   it('answers 405 to a POST', async () => {
-    expect((await fetch(jwtUrl(), { method: 'POST', headers: { cookie } })).status).toBe(405);
+    const response = await fetch(jwtUrl(), { method: 'POST', headers: { cookie } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('signs with HS512 and the client secret, verifiable with jose', async () => {
