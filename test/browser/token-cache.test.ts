@@ -400,6 +400,23 @@ function clockedClientAnsweredByHand() {
   return { answers, auth };
 }
 
+/**
+ * A call's token request is overtaken by a forced one, whose token arrives first; the older request
+ * answers `ageMs` later.
+ */
+async function answerOvertakenRequest(ageMs: number) {
+  const { answers, auth } = clockedClientAnsweredByHand();
+  const early = auth.getToken();
+  const forced = auth.getToken({ force: true });
+  await until(() => answers.length == 2);
+  const newer = makeJwt(1);
+  answers[1]?.(new Response(newer));
+  expect(await forced).toBe(newer);
+  clock.advance(ageMs);
+  answers[0]?.(new Response(makeJwt(1)));
+  return { answers, early, newer };
+}
+
 describe('token cache: what a superseded answer’s callers get', () => {
   it('not an older cached token: they ask again after a newer request failed', async () => {
     const { answers, auth } = clockedClientAnsweredByHand();
@@ -423,16 +440,11 @@ describe('token cache: what a superseded answer’s callers get', () => {
     expect(auth.getCustomer()?.id).toBe(2);
   });
 
-  it('not a newer token older than maxTokenAgeMs: they ask again', async () => {
-    const { answers, auth } = clockedClientAnsweredByHand();
-    const early = auth.getToken();
-    const forced = auth.getToken({ force: true });
-    await until(() => answers.length == 2);
-    const newer = makeJwt(1);
-    answers[1]?.(new Response(newer));
-    expect(await forced).toBe(newer);
-    clock.advance(5000); // maxTokenAgeMs: the older request answers as the newer token ages out
-    answers[0]?.(new Response(makeJwt(1)));
+  it.each([
+    [5000, 'maxTokenAgeMs'],
+    [16 * 60_000, 'past its own lifetime: the laptop slept with the older request in flight'],
+  ])('not a newer token %i ms old (%s): they ask again', async (ageMs) => {
+    const { answers, early } = await answerOvertakenRequest(ageMs);
     await until(() => answers.length == 3);
     const fresh = makeJwt(1);
     answers[2]?.(new Response(fresh));
@@ -440,33 +452,9 @@ describe('token cache: what a superseded answer’s callers get', () => {
   });
 
   it('a newer token still within maxTokenAgeMs: they share it, with no request of their own', async () => {
-    const { answers, auth } = clockedClientAnsweredByHand();
-    const early = auth.getToken();
-    const forced = auth.getToken({ force: true });
-    await until(() => answers.length == 2);
-    const newer = makeJwt(1);
-    answers[1]?.(new Response(newer));
-    expect(await forced).toBe(newer);
-    clock.advance(4999);
-    answers[0]?.(new Response(makeJwt(1)));
+    const { answers, early, newer } = await answerOvertakenRequest(4999);
     expect(await early).toBe(newer);
     expect(answers).toHaveLength(2);
-  });
-
-  it('not a newer token past its own lifetime: they ask again', async () => {
-    const { answers, auth } = clockedClientAnsweredByHand();
-    const early = auth.getToken();
-    const forced = auth.getToken({ force: true });
-    await until(() => answers.length == 2);
-    const newer = makeJwt(1);
-    answers[1]?.(new Response(newer));
-    expect(await forced).toBe(newer);
-    clock.advance(16 * 60_000); // the laptop slept with the older request in flight
-    answers[0]?.(new Response(makeJwt(1)));
-    await until(() => answers.length == 3);
-    const fresh = makeJwt(1);
-    answers[2]?.(new Response(fresh));
-    expect(await early).toBe(fresh);
   });
 });
 
