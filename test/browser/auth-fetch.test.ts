@@ -39,6 +39,18 @@ describe('client.fetch', () => {
     expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
   });
 
+  it('replaces an Authorization header the caller set: exactly one value, the token', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    await auth.fetch(server.origin + '/points', { headers: { Authorization: 'Bearer stale' } });
+    await auth.fetch(
+      new Request(server.origin + '/points', { headers: { Authorization: 'Basic dXNlcjpwYXNz' } }),
+    );
+    expect(server.apiRequests.map((r) => r.authorization)).toEqual([
+      'Bearer ' + server.issued[0],
+      'Bearer ' + server.issued[0],
+    ]);
+  });
+
   it('resolves a relative URL against the page, keeps the caller’s headers, uses the configured header', async () => {
     const auth = newClient({
       allowedOrigins: [server.origin],
@@ -470,20 +482,28 @@ describe('client.fetch', () => {
     }
   });
 
-  it('rejects with the signal’s reason when init.signal aborts while the token is awaited', async () => {
-    const auth = newClient({ allowedOrigins: [server.origin] });
-    const release = server.holdTokens();
-    const controller = new AbortController();
-    const reason = new DOMException('stop', 'AbortError');
-    const pending = auth.fetch(server.origin + '/points', { signal: controller.signal });
-    await until(() => server.tokenRequests.length == 1);
-    controller.abort(reason);
-    await expect(pending).rejects.toBe(reason);
-    release();
-    // The shared token request still completes for later callers; nothing reached the API.
-    await auth.getToken();
-    expect(server.apiRequests).toHaveLength(0);
-  });
+  type AbortableCall = (url: string, signal: AbortSignal) => Parameters<typeof fetch>;
+  it.each<[string, AbortableCall]>([
+    ['init.signal', (url, signal) => [url, { signal }]],
+    ['a Request’s own signal', (url, signal) => [new Request(url, { signal })]],
+  ])(
+    'rejects with the signal’s reason when %s aborts while the token is awaited',
+    async (_, call) => {
+      const auth = newClient({ allowedOrigins: [server.origin] });
+      const release = server.holdTokens();
+      const controller = new AbortController();
+      const reason = new DOMException('stop', 'AbortError');
+      const pending = auth.fetch(...call(server.origin + '/points', controller.signal));
+      await until(() => server.tokenRequests.length == 1);
+      controller.abort(reason);
+      // While the token is still held: the call does not wait for it.
+      await expect(pending).rejects.toBe(reason);
+      release();
+      // The shared token request still completes for later callers; nothing reached the API.
+      await auth.getToken();
+      expect(server.apiRequests).toHaveLength(0);
+    },
+  );
 
   it('rejects after destroy() with DESTROYED', async () => {
     const auth = newClient({ allowedOrigins: [server.origin] });

@@ -190,6 +190,29 @@ describe('client.webSocket', () => {
     expect(env.server.tokenRequests).toHaveLength(2);
   });
 
+  it('lets go of a socket once it has closed: a later destroy() closes only the open ones', async () => {
+    // Sockets whose state the test sets; each records the close() calls it gets.
+    const sockets: { readyState: number; closes: number[] }[] = [];
+    const FakeSocket = function () {
+      const socket = {
+        readyState: WebSocket.OPEN as number,
+        closes: [] as number[],
+        close(code: number) {
+          socket.closes.push(code);
+        },
+      };
+      sockets.push(socket);
+      return socket;
+    } as unknown as typeof WebSocket;
+    const auth = newClient({ allowedOrigins: ['https://api.example.com'], WebSocket: FakeSocket });
+    await auth.webSocket('wss://api.example.com/live');
+    // The server ends the first connection; the page reconnects.
+    sockets[0]!.readyState = WebSocket.CLOSED;
+    await auth.webSocket('wss://api.example.com/live');
+    auth.destroy();
+    expect(sockets.map(({ closes }) => closes)).toEqual([[], [1000]]);
+  });
+
   it('a page restored from the back/forward cache asks for no token when its sockets are closing or closed', async () => {
     // A socket whose state the test sets: a real one passes through CLOSING too fast to catch.
     const socket = { readyState: WebSocket.OPEN as number, close() {} };
@@ -305,6 +328,29 @@ describe('client.webSocket', () => {
     expect(closes).toEqual([
       { code: 4001, reason: 'logout' },
       { code: 4001, reason: 'logout' },
+    ]);
+  });
+
+  it('has closed the sockets by the time logout and customerchange listeners run', async () => {
+    const auth = newClient({
+      allowedOrigins: [env.sockets.origin],
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+      maxTokenAgeMs: 0,
+    });
+    const heard: [string, boolean][] = [];
+    const mine = () => FakeEventSource.created.at(-1)!;
+    // A listener may send a last message or call destroy(): the previous shopper's stream is shut.
+    auth.on('customerchange', () => heard.push(['customerchange', mine().closed]));
+    auth.on('logout', () => heard.push(['logout', mine().closed]));
+    await auth.eventSource(env.sockets.origin + '/stream');
+    env.server.customerId = 2;
+    await auth.getToken();
+    await auth.eventSource(env.sockets.origin + '/stream');
+    env.server.customerId = null;
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(heard).toEqual([
+      ['customerchange', true],
+      ['logout', true],
     ]);
   });
 

@@ -750,6 +750,25 @@ describe('the page-load beacon', () => {
     expect(open.getCustomer()).toBeNull();
   });
 
+  it('tells at once from a page loaded afresh whose tag runs while it is parsed (no wait for DOMContentLoaded)', async () => {
+    const { notices, channel: spy } = otherTab();
+    // A <script> in <head> of an ordinary navigation: the document is still loading.
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    try {
+      tab({ allowedOrigins: [], customerId: '' });
+    } finally {
+      delete (document as { readyState?: unknown }).readyState;
+    }
+    try {
+      // A later beacon from this page: anything the first client posted has arrived before it.
+      tab({ allowedOrigins: [], customerId: 42 });
+      await until(() => notices.includes('c42'));
+      expect(notices).toEqual(['c', 'c42']);
+    } finally {
+      spy.close();
+    }
+  });
+
   it('sends nothing when the page did not say whom it was rendered for', async () => {
     const { notices, channel: spy } = otherTab();
     try {
@@ -782,6 +801,13 @@ describe('the page-load beacon', () => {
     [
       'tells from a page loaded afresh, still arriving (Firefox reports 0 then)',
       0,
+      0,
+      undefined,
+      ['c'],
+    ],
+    [
+      'tells from a reloaded page, even one whose entry says nothing was transferred',
+      1,
       0,
       undefined,
       ['c'],

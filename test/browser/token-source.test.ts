@@ -294,12 +294,34 @@ describe('the getToken option', () => {
     client.destroy();
     await expect(pending).rejects.toMatchObject({ code: 'DESTROYED' });
     expect(seen?.aborted).toBe(true);
+    // The provider can tell why: its own fetch rejects with this reason.
+    expect(seen?.reason).toMatchObject({ code: 'DESTROYED' });
   });
 });
 
 describe('a token request that never answers', () => {
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('lets go of a request once it answers: its signal aborts neither at 30 s nor on destroy', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const signals: AbortSignal[] = [];
+    const client = newClient({
+      allowedOrigins: [],
+      getToken: async (signal) => {
+        signals.push(signal);
+        return makeJwt(1);
+      },
+    });
+    await client.getToken();
+    // The 30 s timer went with the answer…
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(signals[0]?.aborted).toBe(false);
+    // …and so did its link to the client's lifetime.
+    client.destroy();
+    expect(signals[0]?.aborted).toBe(false);
   });
 
   it('fails after 30 s with TOKEN_REQUEST_FAILED (status 0), aborting it; the next call asks anew', async () => {
