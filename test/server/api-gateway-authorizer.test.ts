@@ -314,3 +314,34 @@ describe('createApiGatewayAuthorizer', () => {
     );
   });
 });
+
+describe('authorizer: edges', () => {
+  it('refuses an ARN that does not start with "arn:" (a misconfiguration, not a 401)', async () => {
+    const methodArn = 'x-arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/points';
+    const event = {
+      type: 'TOKEN' as const,
+      authorizationToken: `Bearer ${mintToken()}`,
+      methodArn,
+    };
+    const outcome = await settle(createApiGatewayAuthorizer(testVerifier())(event));
+    expect(outcome.value).toBeUndefined();
+    expect(outcome.error).toMatchObject({ message: expect.stringMatching(/misconfigured/) });
+  });
+
+  it('refuses an HTTP API event carrying two Authorization keys that differ only in case', async () => {
+    const event = httpApiEvent({ authorization: `Bearer ${mintToken()}` });
+    const doubled = {
+      ...event,
+      headers: {
+        ...event.headers,
+        Authorization: `Bearer ${mintToken({ claims: realClaims({ customer: { id: 666, email: 'e@v.il', group_id: '0' } }) })}`,
+      },
+    };
+    const outcome = await settle(createApiGatewayAuthorizer(testVerifier())(doubled));
+    expect(outcome.value).toBeUndefined();
+    expect(outcome.error).toMatchObject({
+      message: 'Unauthorized',
+      cause: { code: 'INVALID_REQUEST' },
+    });
+  });
+});

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TokenClaimError } from '../../src/server/index.js';
-import { NOW, mintToken, realClaims, settle, testVerifier } from './helpers/tokens.js';
+import {
+  NOW,
+  claimsWithout,
+  mintToken,
+  realClaims,
+  settle,
+  testVerifier,
+} from './helpers/tokens.js';
 
 const TOLERANCE = 30;
 
@@ -115,5 +122,55 @@ describe('time claims with an injected clock (tolerance 30 s)', () => {
     await expect(verifier.verify(token)).resolves.toBeDefined();
     nowMs = (NOW + 870) * 1000;
     await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'EXPIRED' });
+  });
+});
+
+describe('claims: edges', () => {
+  it('refuses a token without sub (sub must equal store_hash, not merely not differ)', async () => {
+    const { error } = await settle(
+      testVerifier().verify(mintToken({ claims: claimsWithout('sub') })),
+    );
+    expect(error).toBeInstanceOf(TokenClaimError);
+    expect(error).toMatchObject({ code: 'CLAIM_INVALID', claim: 'sub' });
+  });
+
+  it('takes store hashes of up to 64 characters, in the claims and in storeHashes', async () => {
+    const at64 = 'a'.repeat(64);
+    const at65 = 'a'.repeat(65);
+    const claims64 = realClaims({ store_hash: at64, sub: at64 });
+    await expect(
+      testVerifier({ storeHashes: null }).verify(mintToken({ claims: claims64 })),
+    ).resolves.toMatchObject({ storeHash: at64 });
+    const claims65 = realClaims({ store_hash: at65, sub: at65 });
+    await expect(
+      testVerifier({ storeHashes: null }).verify(mintToken({ claims: claims65 })),
+    ).rejects.toMatchObject({ code: 'CLAIM_INVALID', claim: 'store_hash' });
+    expect(() => testVerifier({ storeHashes: [at65] })).toThrow(TypeError);
+  });
+
+  it('takes a group_id string of up to 20 digits', async () => {
+    const verify = (groupId: string) =>
+      testVerifier().verify(
+        mintToken({
+          claims: realClaims({ customer: { id: 7, email: 'x@y.z', group_id: groupId } }),
+        }),
+      );
+    await expect(verify('9'.repeat(20))).resolves.toMatchObject({ groupId: '9'.repeat(20) });
+    await expect(verify('1'.repeat(21))).rejects.toMatchObject({
+      code: 'CLAIM_INVALID',
+      claim: 'customer.group_id',
+    });
+  });
+
+  it('applies minRemainingSeconds: 1 (the smallest non-zero setting)', async () => {
+    // tolerance 0: accepted only while exp − now ≥ 1.
+    const token = mintToken({ claims: realClaims({ iat: NOW - 899, exp: NOW + 1 }) });
+    const options = { clockToleranceSeconds: 0, minRemainingSeconds: 1 };
+    await expect(
+      testVerifier({ ...options, now: () => NOW * 1000 }).verify(token),
+    ).resolves.toMatchObject({ customerId: 42 });
+    await expect(
+      testVerifier({ ...options, now: () => NOW * 1000 + 500 }).verify(token),
+    ).rejects.toMatchObject({ code: 'EXPIRED', claim: 'exp' });
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCompactJwsParser } from '../../src/server/compact-jws.js';
 import { TokenVerificationError } from '../../src/server/index.js';
-import { testVerifier, mintToken } from './helpers/tokens.js';
+import {
+  encodeSegment,
+  mintToken,
+  realClaims,
+  signSegments,
+  testVerifier,
+} from './helpers/tokens.js';
 
 describe('createCompactJwsParser', () => {
   it('splits a token without decoding the payload', () => {
@@ -71,5 +77,14 @@ describe('createCompactJwsParser', () => {
     } finally {
       parse.mockRestore();
     }
+  });
+});
+
+describe('compact JWS: typ', () => {
+  it.each(['JWT ', ' JWT', 'J WT', 'JWT\n'])('refuses typ %j', async (typ) => {
+    const token = signSegments(encodeSegment({ typ, alg: 'HS512' }), encodeSegment(realClaims()));
+    await expect(testVerifier().verify(token)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_HEADER',
+    });
   });
 });

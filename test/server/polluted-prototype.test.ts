@@ -222,3 +222,22 @@ describe('a polluted Object.prototype, read as part of a request or an event', (
     expect(token).toBe(VALID);
   });
 });
+
+describe('only own properties: the claims and the request', () => {
+  it('ignores an nbf on a polluted Object.prototype (only an own nbf is read)', async () => {
+    const verifier = testVerifier();
+    const result = await whilePolluted({ nbf: NOW + 3600 }, () =>
+      settle(verifier.verify(mintToken())),
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.value).toMatchObject({ storeHash: STORE_HASH, customerId: 42 });
+  });
+
+  it('does not read a polluted originalUrl when only originalUrl is polluted', async () => {
+    // The existing test pollutes url with the same string, and the url guard then hides this one.
+    const token = await whilePolluted({ originalUrl: '/points?token=attacker.token.here' }, () =>
+      extractToken({ headers: {}, url: '/points' }, { allowQueryToken: true }),
+    );
+    expect(token).toBeUndefined();
+  });
+});

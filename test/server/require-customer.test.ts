@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   requireCustomer,
+  requireCustomerUpgrade,
   type RequireCustomerOptions,
   type Verifier,
 } from '../../src/server/index.js';
@@ -267,5 +268,44 @@ describe('requireCustomer on a response that has already ended', () => {
     } finally {
       await close(server);
     }
+  });
+});
+
+describe('requireCustomer: realm and preflight edges', () => {
+  it('refuses a realm with a backslash (it would need escaping in the quoted string)', async () => {
+    expect(() => requireCustomer(testVerifier(), { realm: 'a\\b' })).toThrow(/"realm"/);
+    expect(() => requireCustomer(testVerifier(), { realm: 'caf\u00e9' })).toThrow(/"realm"/);
+  });
+
+  it('refuses a realm with DEL (0x7f), which Node would refuse in WWW-Authenticate at request time', async () => {
+    expect(() => requireCustomer(testVerifier(), { realm: 'api\x7f' })).toThrow(/"realm"/);
+    expect(() => requireCustomerUpgrade(testVerifier(), { realm: 'api\x7f' })).toThrow(/"realm"/);
+  });
+
+  it('recognises a preflight in a plain headers object whatever the header name’s case', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const auth = requireCustomer(testVerifier());
+    const req = { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'GET' } };
+    await expect(auth(req, res)).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(204);
+    expect(res.end).toHaveBeenCalledWith('');
+  });
+
+  it('leaves a preflight whose headers were already sent alone (no next)', async () => {
+    const res = { statusCode: 200, headersSent: true, setHeader: vi.fn(), end: vi.fn() };
+    const auth = requireCustomer(testVerifier());
+    const req = { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } };
+    await expect(auth(req, res)).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(200);
+    expect(res.end).not.toHaveBeenCalled();
+  });
+
+  it('authenticates a lowercase "options" request, even with Access-Control-Request-Method', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const next = vi.fn();
+    const req = { method: 'options', headers: { 'access-control-request-method': 'GET' } };
+    await expect(requireCustomer(testVerifier())(req, res, next)).resolves.toBeUndefined();
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
   });
 });

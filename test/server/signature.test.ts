@@ -126,3 +126,33 @@ describe('signature checks', () => {
     expect(error).toMatchObject({ code: 'INTERNAL', cause: expect.any(DOMException) });
   });
 });
+
+describe('signature checks: edges', () => {
+  it('never accepts a truncated or empty signature on the node:crypto path', async () => {
+    const check = createNodeSignatureCheck(nodeCrypto, 'secret');
+    const input = 'header.payload';
+    const full = nodeCrypto.createHmac('sha512', 'secret').update(input).digest();
+    expect(check('HS512', input, full)).toBe(true);
+    // timingSafeEqual's own length check is the second line of defence behind the parser's.
+    for (const short of [full.subarray(0, 32), full.subarray(0, 1), new Uint8Array(0)]) {
+      let verdict: unknown;
+      try {
+        verdict = check('HS512', input, short);
+      } catch {
+        verdict = 'threw';
+      }
+      expect(verdict).not.toBe(true);
+    }
+  });
+
+  it('keys the HMAC with the UTF-8 bytes of a non-ASCII secret, on both paths', async () => {
+    const secret = 'sécret-ß-✓';
+    const token = mintToken({ secret });
+    await expect(testVerifier({ clientSecret: secret }).verify(token)).resolves.toMatchObject({
+      customerId: 42,
+    });
+    await expect(
+      testVerifier({ clientSecret: secret, forceWebCrypto: true }).verify(token),
+    ).resolves.toMatchObject({ customerId: 42 });
+  });
+});

@@ -146,3 +146,11 @@ describe('createVerifier options', () => {
     expect.assertions(1);
   });
 });
+
+describe('createVerifier options: edges', () => {
+  it('names maxLifetimeSeconds for maxLifetimeSeconds: 0, even with clockToleranceSeconds: 0', () => {
+    expect(() => create({ maxLifetimeSeconds: 0, clockToleranceSeconds: 0 })).toThrow(
+      /option "maxLifetimeSeconds" must be an integer number of seconds, at least 1/,
+    );
+  });
+});
