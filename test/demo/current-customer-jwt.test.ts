@@ -182,3 +182,18 @@ describe('GET /customer/current.jwt for the other apps a storefront is given', (
     expect((await ask('unknown-app')).status).toBe(400);
   });
 });
+
+describe('GET /customer/current.jwt: caching and the client id', () => {
+  it('varies its answer on Accept and Cookie', async () => {
+    const response = await fetch(jwtUrl(), { headers: { cookie, accept: 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('vary')).toBe('Accept, Cookie');
+  });
+
+  it('matches app_client_id exactly, never case-insensitively', async () => {
+    const response = await fetch(jwtUrl(CLIENT_ID.toUpperCase()), {
+      headers: { cookie, accept: 'application/json' },
+    });
+    expect(response.status).toBe(400);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createPointsLedger } from '../../demo/loyalty-api/points-ledger.js';
 import {
   SHOPPER_1,
   SHOPPER_2,
@@ -95,5 +96,25 @@ describe('request records', () => {
         upgrade: false,
       },
     ]);
+  });
+});
+
+describe('GET /points: headers', () => {
+  it('sends X-Content-Type-Options: nosniff with its JSON', async () => {
+    const response = await fetch(`${ctx.api}/points`, { headers: bearer(ctx.token1) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('points ledger', () => {
+  it('keeps (storeHash, customerId) pairs apart even when their concatenations collide', () => {
+    const ledger = createPointsLedger([
+      { storeHash: 'abc1', customerId: 23, points: 100 },
+      { storeHash: 'abc12', customerId: 3, points: 5 },
+    ]);
+    expect(ledger.getPoints('abc1', 23)).toBe(100);
+    expect(ledger.getPoints('abc12', 3)).toBe(5);
+    expect(ledger.redeem('abc12', 3, 50)).toEqual({ ok: false, points: 5 });
   });
 });

@@ -116,3 +116,30 @@ describe('POST /points/redeem', () => {
     expect(await balance(ctx.token1)).toBe(before);
   });
 });
+
+describe('POST /points/redeem: limits and headers', () => {
+  it('answers 415 to a redeem without any Content-Type, and spends nothing', async () => {
+    const before = await balance(ctx.token1);
+    // A Uint8Array body makes fetch send no Content-Type at all.
+    const response = await fetch(`${ctx.api}/points/redeem`, {
+      method: 'POST',
+      headers: bearer(ctx.token1),
+      body: new TextEncoder().encode('{"points":1}'),
+    });
+    expect(response.status).toBe(415);
+    expect(await balance(ctx.token1)).toBe(before);
+  });
+
+  it('marks a successful redeem no-store, like every other per-shopper answer', async () => {
+    const response = await redeem(ctx.token1, JSON.stringify({ points: 1 }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('accepts a body of exactly 1024 bytes (the limit is "over 1 KiB")', async () => {
+    const base = JSON.stringify({ points: 1, pad: '' });
+    const body = JSON.stringify({ points: 1, pad: 'x'.repeat(1024 - base.length) });
+    expect(Buffer.byteLength(body)).toBe(1024);
+    expect((await redeem(ctx.token1, body)).status).toBe(200);
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../demo/start-demo.js';
+import { readCookie } from '../../demo/storefront/sessions.js';
 import { CLIENT_ID, SHOPPER_1, SHOPPER_2, signIn, startTestDemo } from './support/demo-harness.js';
 
 let demo: Demo;
@@ -108,5 +109,38 @@ describe('storefront login', () => {
       upgrade: false,
     });
     expect(entry?.query.get('app_client_id')).toBe(CLIENT_ID);
+  });
+});
+
+describe('storefront login: redirects, methods and the session cookie', () => {
+  it('marks the sign-in and logout redirects no-store', async () => {
+    const { response, cookie } = await signIn(origin, SHOPPER_1.email, SHOPPER_1.password);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const logout = await fetch(`${origin}/login.php?action=logout`, {
+      headers: { cookie: cookie! },
+      redirect: 'manual',
+    });
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers 405 to a POST of logout and keeps the session', async () => {
+    const { cookie } = await signIn(origin, SHOPPER_1.email, SHOPPER_1.password);
+    const response = await fetch(`${origin}/login.php?action=logout`, {
+      method: 'POST',
+      headers: { cookie: cookie! },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(405);
+    const jwt = await fetch(jwtUrl(), { headers: { cookie: cookie!, accept: 'application/json' } });
+    expect(jwt.status).toBe(200);
+  });
+
+  it('reads the session cookie by its exact name, not one that merely ends with it', () => {
+    expect(
+      readCookie('XSHOP_SESSION_TOKEN=evil; SHOP_SESSION_TOKEN=good', 'SHOP_SESSION_TOKEN'),
+    ).toBe('good');
+    expect(readCookie('XSHOP_SESSION_TOKEN=evil', 'SHOP_SESSION_TOKEN')).toBeUndefined();
   });
 });

@@ -82,3 +82,11 @@ describe('storefront pages', () => {
     expect((await fetch(`${demo.storefront.origin}/nope`)).status).toBe(404);
   });
 });
+
+describe('storefront pages: methods', () => {
+  it('answers 405 with Allow: GET to a POST of the store page', async () => {
+    const response = await fetch(demo.storefront.url, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+  });
+});
