@@ -55,8 +55,8 @@ export function createTokenCache(
   let waiting = 0;
 
   // Fresh only while both clocks agree: survives wall-clock changes and sleeping laptops.
-  const isFresh = (token: ReceivedToken, maxAgeMs = maxTokenAgeMs) => {
-    const ttl = Math.min(maxAgeMs, MAX_TOKEN_AGE_MS, token[2] - LIFETIME_MARGIN_MS);
+  const isFresh = (token: ReceivedToken) => {
+    const ttl = Math.min(maxTokenAgeMs, MAX_TOKEN_AGE_MS, token[2] - LIFETIME_MARGIN_MS);
     const ages = [now() - receivedWallMs, monotonicNow() - receivedMonotonicMs];
     return ages.every((age) => age >= 0 && age < ttl);
   };
