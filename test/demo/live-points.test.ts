@@ -135,24 +135,12 @@ describe('WebSocket /points/live', () => {
 });
 
 describe('WebSocket /points/live: paths, message size and closed sockets', () => {
-  function open(path: string): WebSocket {
-    const socket = new WebSocket(`ws://127.0.0.1:${demo.api.port}${path}`);
-    socket.on('error', () => undefined);
-    return socket;
-  }
-
   it('refuses an upgrade path that only starts with /points/live', async () => {
-    const socket = open(`/points/livestream?token=${token1}`);
-    const [, response] = (await once(socket, 'unexpected-response')) as [
-      unknown,
-      { statusCode: number },
-    ];
-    expect(response.statusCode).toBe(404);
+    expect(await refusedStatus(`/points/livestream?token=${token1}`)).toBe(404);
   });
 
   it('closes a socket that sends a message over 1 KiB with 1009', async () => {
-    const socket = open(`/points/live?token=${token1}`);
-    await once(socket, 'open');
+    const { socket } = await openLive(`?token=${token1}`);
     socket.send('x'.repeat(2048));
     const [code] = (await once(socket, 'close')) as [number];
     expect(code).toBe(1009);
@@ -160,18 +148,13 @@ describe('WebSocket /points/live: paths, message size and closed sockets', () =>
 
   it('stops pushing to a socket once it has closed', async () => {
     const before = demo.api.sockets.length;
-    const socket = open(`/points/live?token=${token2}`);
-    await once(socket, 'message');
+    const { socket, next } = await openLive(`?token=${token2}`);
+    await next();
     socket.close(1000);
     await once(socket, 'close');
     await expect.poll(() => demo.api.sockets[before]?.closedAt).toBeDefined();
     const sent = demo.api.sockets[before]?.sent.length;
-    const redeemed = await fetch(`${demo.api.origin}/points/redeem`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token2}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ points: 1 }),
-    });
-    expect(redeemed.status).toBe(200);
+    expect((await redeem(token2, 1)).status).toBe(200);
     expect(demo.api.sockets[before]?.sent.length).toBe(sent);
   });
 });
