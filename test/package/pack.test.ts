@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,8 @@ import { packAndInstall, REPO_ROOT, run, type InstalledPackage } from './support
 import { serveScriptTagPage } from './support/script-tag-page.js';
 import { writeTypeScriptConsumer } from './support/typescript-consumer.js';
 
-const ALLOWED_IN_TARBALL = /^(dist\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/;
+const ALLOWED_IN_TARBALL =
+  /^(dist\/.+|examples\/[\w-]+\.(js|d\.ts)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/;
 const REQUIRED_IN_TARBALL = [
   'package.json',
   'LICENSE',
@@ -16,6 +18,11 @@ const REQUIRED_IN_TARBALL = [
   'dist/bc-customer-auth.iife.js',
   'dist/types/browser/index.d.ts',
   'dist/types/server/index.d.ts',
+  // The README tells readers to copy these.
+  'examples/authenticate.js',
+  'examples/fetch-handler.js',
+  'examples/installed-stores.js',
+  'examples/verifier.js',
 ];
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -45,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('the npm tarball', () => {
-  it('holds only dist/, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+  it('holds only dist/, examples/, README.md, LICENSE, CHANGELOG.md and package.json', () => {
     expect(installed.files.filter((file) => !ALLOWED_IN_TARBALL.test(file))).toEqual([]);
     expect(REQUIRED_IN_TARBALL.filter((file) => !installed.files.includes(file))).toEqual([]);
   });
@@ -81,6 +88,36 @@ describe('the npm tarball', () => {
       expect.arrayContaining(['createVerifier', 'requireCustomer', 'createApiGatewayAuthorizer']),
     );
     expect(result.customerId).toBe(7);
+  });
+
+  it('its examples/authenticate.js, copied into the project, verifies with the installed package', async () => {
+    await copyFile(
+      join(installed.packageDir, 'examples', 'authenticate.js'),
+      join(installed.projectDir, 'authenticate.js'),
+    );
+    const token = signCurrentCustomerJwt({
+      customer: { id: 9, email: 'shopper9@example.com', groupId: '0' },
+      clientId: 'app',
+      clientSecret: 'secret',
+      storeHash: 'abc123',
+      nowMs: Date.now(),
+    });
+    const script = `
+import { createVerifier } from 'bc-customer-auth/server';
+import { authenticate } from './authenticate.js';
+const verifier = createVerifier({ clientId: 'app', clientSecret: 'secret', storeHashes: ['abc123'] });
+const request = (authorization) => new Request('https://api.example.com/points', { headers: { authorization } });
+const signedIn = await authenticate(verifier, request('Bearer ' + process.env.TOKEN));
+const forged = await authenticate(verifier, request('Bearer ' + process.env.TOKEN + 'x'));
+console.log(JSON.stringify([signedIn.customer.customerId, forged.status, forged.body]));
+`;
+    const output = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      installed.projectDir,
+      { TOKEN: token },
+    );
+    expect(JSON.parse(output)).toEqual([9, 401, { error: 'invalid_token', code: 'MALFORMED' }]);
   });
 
   it('both entries load with require() on Node ≥ 20.19 (require(esm)), for CommonJS users', async () => {
