@@ -289,12 +289,17 @@ describe('client.webSocket', () => {
   it('rejects with the reason when its signal aborts while the token is on its way, opening nothing', async () => {
     const { WebSocket, made } = madeSockets();
     const auth = newClient({ allowedOrigins: [env.sockets.origin], WebSocket });
+    const received = new Promise((resolve) => auth.on('token', resolve));
     const controller = new AbortController();
     const pending = auth.webSocket(wsOrigin() + '/live', undefined, { signal: controller.signal });
     const reason = new Error('gave up');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     expect(made).toEqual([]);
+    // The token request is not aborted with the call: its token is cached for the next one.
+    await received;
+    expect(await auth.getToken()).toBe(env.server.issued[0]);
+    expect(env.server.issued).toHaveLength(1);
   });
 
   it('asks again when a logout comes while the token is on its way: nothing opens for a guest', async () => {
@@ -447,6 +452,7 @@ describe('client.eventSource', () => {
       allowedOrigins: ['https://api.example.com'],
       EventSource: FakeEventSource as unknown as typeof EventSource,
     });
+    const received = new Promise((resolve) => auth.on('token', resolve));
     const controller = new AbortController();
     const pending = auth.eventSource('https://api.example.com/points/stream', {
       signal: controller.signal,
@@ -455,6 +461,9 @@ describe('client.eventSource', () => {
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     expect(FakeEventSource.created).toEqual([]);
+    await received;
+    expect(await auth.getToken()).toBe(env.server.issued[0]);
+    expect(env.server.issued).toHaveLength(1);
   });
 
   it('refuses ws: URLs and origins that are not allowed', async () => {
