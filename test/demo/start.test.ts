@@ -27,6 +27,27 @@ function run(env: Record<string, string>): Run {
   return { child, output: () => output, exited };
 }
 
+/**
+ * Runs the demo where it must refuse to start: resolves to its exit status and output, or to
+ * `'serving'` when it started anyway, so that a regression fails at once and leaves no server behind.
+ */
+async function refusal(
+  env: Record<string, string>,
+): Promise<{ status: number | null | 'serving'; output: string }> {
+  const demo = run(env);
+  const serving = new Promise<'serving'>((resolve) =>
+    demo.child.stdout?.on('data', () => {
+      if (demo.output().includes('Ctrl-C stops both servers')) resolve('serving');
+    }),
+  );
+  try {
+    return { status: await Promise.race([demo.exited, serving]), output: demo.output() };
+  } finally {
+    demo.child.kill('SIGTERM');
+    await demo.exited;
+  }
+}
+
 async function banner(demo: Run): Promise<{ storefront: string; api: string }> {
   await expect.poll(demo.output, { timeout: 10_000 }).toContain('Ctrl-C stops both servers');
   const text = demo.output();
@@ -125,11 +146,9 @@ describe('node demo/start.js', () => {
   ])('fails with exit 1 and names %s when that port is busy', async (variable) => {
     const busy = await busyPort();
     try {
-      const demo = run({ [variable]: String(busy.port) });
-      expect(await demo.exited).toBe(1);
-      expect(demo.output()).toMatch(
-        new RegExp(`port ${busy.port} .*already in use; set ${variable}`),
-      );
+      const { status, output } = await refusal({ [variable]: String(busy.port) });
+      expect(status).toBe(1);
+      expect(output).toMatch(new RegExp(`port ${busy.port} .*already in use; set ${variable}`));
     } finally {
       await busy.release();
     }
@@ -139,29 +158,20 @@ describe('node demo/start.js', () => {
     'fails with exit 1 and names STOREFRONT_PORT when the port is busy on ::1, where browsers reach localhost',
     async () => {
       const busy = await busyOnIpv6Only();
-      const demo = run({ STOREFRONT_PORT: String(busy.port) });
-      const serving = new Promise<string>((resolve) =>
-        demo.child.stdout?.on('data', () => {
-          if (demo.output().includes('Ctrl-C stops both servers')) resolve('serving');
-        }),
-      );
       try {
-        expect(await Promise.race([demo.exited, serving])).toBe(1);
-        expect(demo.output()).toContain(
-          `port ${busy.port} on ::1 is already in use; set STOREFRONT_PORT`,
-        );
+        const { status, output } = await refusal({ STOREFRONT_PORT: String(busy.port) });
+        expect(status).toBe(1);
+        expect(output).toContain(`port ${busy.port} on ::1 is already in use; set STOREFRONT_PORT`);
       } finally {
-        demo.child.kill('SIGTERM');
-        await demo.exited;
         await busy.release();
       }
     },
   );
 
   it('fails with exit 1 on an unusable setting', async () => {
-    const demo = run({ STOREFRONT_PORT: 'abc' });
-    expect(await demo.exited).toBe(1);
-    expect(demo.output()).toContain(
+    const { status, output } = await refusal({ STOREFRONT_PORT: 'abc' });
+    expect(status).toBe(1);
+    expect(output).toContain(
       'demo: STOREFRONT_PORT must be a port number from 0 to 65535, not "abc"',
     );
   });
