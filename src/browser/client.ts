@@ -50,7 +50,7 @@ export interface GetTokenOptions {
 }
 
 /**
- * A customer-auth client, from {@link createCustomerAuth} or {@link configure}. Methods do not use
+ * A customer-auth client, from `createCustomerAuth()` or `configure()`. Methods do not use
  * `this`; they can be passed around on their own.
  *
  * @example
@@ -106,7 +106,15 @@ export interface CustomerAuthClient {
   /**
    * Removes every listener and channel, closes the sockets and event sources this client opened
    * (code `1000`, reason `destroy`), and rejects later calls with `DESTROYED`. Idempotent.
-   * @example useEffect(() => auth.destroy, []); // React: destroy on unmount
+   * @example
+   * ```ts
+   * // React: the effect that creates the client destroys it.
+   * useEffect(() => {
+   *   const auth = createCustomerAuth(options);
+   *   setAuth(auth);
+   *   return auth.destroy;
+   * }, []);
+   * ```
    */
   destroy(): void;
 }

@@ -83,6 +83,7 @@ export class NotSignedInError extends CustomerAuthError {
   override readonly name = 'NotSignedInError';
   declare readonly code: 'NOT_SIGNED_IN';
 
+  /** Throw it from a `getToken` option for a guest. */
   constructor() {
     super('NOT_SIGNED_IN');
   }
@@ -105,6 +106,10 @@ export class TokenRequestError extends CustomerAuthError {
    */
   declare readonly status: number;
 
+  /**
+   * @param status - The HTTP status, or 0 when no response arrived.
+   * @param cause - What went wrong, kept as the error's `cause`; never put a token in it.
+   */
   constructor(status: number, cause?: unknown) {
     super('TOKEN_REQUEST_FAILED', status, { status, cause });
   }
@@ -122,7 +127,10 @@ export class InvalidTokenError extends CustomerAuthError {
   override readonly name = 'InvalidTokenError';
   declare readonly code: 'INVALID_TOKEN';
 
-  /** @param problem - What is wrong, for example `not a JWT` or `aud`. */
+  /**
+   * @param problem - What is wrong, for example `not a JWT` or `aud`.
+   * @param cause - The underlying error, kept as the error's `cause`.
+   */
   constructor(problem: string, cause?: unknown) {
     super('INVALID_TOKEN', problem, { cause });
   }
@@ -143,6 +151,7 @@ export class OriginNotAllowedError extends CustomerAuthError {
   /** The refused origin, for example `https://api.example.com.evil.test`. */
   declare readonly origin: string;
 
+  /** @param origin - The refused origin, read back as `origin`. */
   constructor(origin: string) {
     super('ORIGIN_NOT_ALLOWED', origin, { origin });
   }
@@ -164,6 +173,7 @@ export class UnauthorizedError extends CustomerAuthError {
   /** The 401 response; its body is unread. */
   declare readonly response: Response;
 
+  /** @param response - The 401 response, read back as `response`. */
   constructor(response: Response) {
     super('UNAUTHORIZED', 401, { response });
   }

@@ -1,7 +1,7 @@
 import { toOrigin } from './origin-policy.js';
 
 /**
- * Options for {@link createCustomerAuth} and {@link configure}.
+ * Options for `createCustomerAuth()` and `configure()`.
  *
  * @example
  * ```ts

@@ -98,7 +98,7 @@ export interface HttpApiAuthorizerEventV2 {
 }
 
 /**
- * Every authorizer input {@link createApiGatewayAuthorizer} handles.
+ * Every authorizer input `createApiGatewayAuthorizer()` handles.
  *
  * @example
  * ```ts

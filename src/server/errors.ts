@@ -85,6 +85,12 @@ export class TokenVerificationError extends Error {
   /** Why the token or request was refused, without the message prefix. */
   readonly reason: string;
 
+  /**
+   * @param code - The stable code, read back as `code`.
+   * @param reason - Why, read back as `reason`; the message is `bc-customer-auth: ` and this. Never
+   *   put the token in it.
+   * @param options - `cause`, the underlying error.
+   */
   constructor(
     code: TokenVerificationErrorCode,
     reason: string,
@@ -111,6 +117,12 @@ export class TokenClaimError extends TokenVerificationError {
   /** The claim that failed, as a dotted path into the payload. */
   readonly claim: string;
 
+  /**
+   * @param code - The stable code, read back as `code`.
+   * @param claim - The claim that failed, read back as `claim`.
+   * @param reason - What is wrong with it: `reason` reads `"<claim>" claim ` and this, for example
+   *   `"store_hash" claim is not an installed store`.
+   */
   constructor(code: TokenClaimErrorCode, claim: string, reason: string) {
     super(code, `"${claim}" claim ${reason}`);
     this.claim = claim;
@@ -129,6 +141,7 @@ export class InvalidRequestError extends TokenVerificationError {
   override readonly name: string = 'InvalidRequestError';
   declare readonly code: 'INVALID_REQUEST';
 
+  /** @param reason - Why, read back as `reason`. */
   constructor(reason: string) {
     super('INVALID_REQUEST', reason);
   }

@@ -42,7 +42,7 @@ export interface ResponseLike {
 }
 
 /**
- * Options of {@link requireCustomer} and {@link requireCustomerUpgrade}.
+ * Options of {@link requireCustomer} and `requireCustomerUpgrade()`.
  *
  * @example
  * ```ts
@@ -54,7 +54,7 @@ export interface RequireCustomerOptions {
    * Accept the token from the `token` query parameter too (for `EventSource`). Answer such
    * requests with `Cache-Control: private` or `no-store`, since the URL holds the token.
    *
-   * @default false (true for {@link requireCustomerUpgrade}, since browsers cannot set headers on a WebSocket)
+   * @default false (true for `requireCustomerUpgrade()`, since browsers cannot set headers on a WebSocket)
    * @example true // an EventSource route
    */
   allowQueryToken?: boolean | undefined;

@@ -2,7 +2,7 @@ import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
 import { knownOptions } from './option-checks.js';
 
 /**
- * Options of {@link createVerifier}.
+ * Options of `createVerifier()`.
  *
  * @example
  * ```ts

@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { publint } from 'publint';
+import ts from 'typescript';
 import { formatMessage } from 'publint/utils';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, run } from './support/packed-package.js';
@@ -36,5 +38,28 @@ describe('package linters', () => {
       .flat()
       .filter((problem) => !IGNORED_BY_PROFILE.includes(problem.resolutionKind ?? ''));
     expect(problems).toEqual([]);
+  });
+
+  it('every {@link} in the type declarations names something in scope, so hovers link it', () => {
+    const root = join(REPO_ROOT, 'dist', 'types');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.d.ts'))
+      .map((file) => join(root, file));
+    const program = ts.createProgram(files, { noEmit: true, types: ['node'] });
+    const checker = program.getTypeChecker();
+    const links: string[] = [];
+    const unresolved: string[] = [];
+    const visit = (node: ts.Node, file: string): void => {
+      if (ts.isJSDocLink(node) || ts.isJSDocLinkCode(node) || ts.isJSDocLinkPlain(node)) {
+        const name = `${file.slice(root.length + 1)}: ${node.name?.getText() ?? ''}`;
+        links.push(name);
+        if (!node.name || !checker.getSymbolAtLocation(node.name)) unresolved.push(name);
+      }
+      for (const doc of (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []) visit(doc, file);
+      ts.forEachChild(node, (child) => visit(child, file));
+    };
+    for (const file of files) visit(program.getSourceFile(file)!, file);
+    expect(links.length).toBeGreaterThan(10);
+    expect(unresolved).toEqual([]);
   });
 });
