@@ -83,7 +83,7 @@ export class NotSignedInError extends CustomerAuthError {
   override readonly name = 'NotSignedInError';
   declare readonly code: 'NOT_SIGNED_IN';
 
-  /** Throw it from a `getToken` option for a guest. */
+  /** A `getToken` option may throw it for a guest, as it may resolve to `null`. */
   constructor() {
     super('NOT_SIGNED_IN');
   }
