@@ -41,6 +41,16 @@ console.log(JSON.stringify({
 }));
 `;
 
+/** A token for customer `id` that the consumer scripts' verifier (`app`, `secret`, `abc123`) accepts. */
+const tokenFor = (id: number) =>
+  signCurrentCustomerJwt({
+    customer: { id, email: `shopper${id}@example.com`, groupId: '0' },
+    clientId: 'app',
+    clientSecret: 'secret',
+    storeHash: 'abc123',
+    nowMs: Date.now(),
+  });
+
 let installed: InstalledPackage;
 
 beforeAll(async () => {
@@ -64,13 +74,7 @@ describe('the npm tarball', () => {
   });
 
   it('installs, and both entries import as ESM in Node from the installed copy', async () => {
-    const token = signCurrentCustomerJwt({
-      customer: { id: 7, email: 'shopper7@example.com', groupId: '0' },
-      clientId: 'app',
-      clientSecret: 'secret',
-      storeHash: 'abc123',
-      nowMs: Date.now(),
-    });
+    const token = tokenFor(7);
     const args = ['--input-type=module', '-e', IMPORT_BOTH_ENTRIES];
     const output = await run(process.execPath, args, installed.projectDir, { TOKEN: token });
     const result = JSON.parse(output) as {
@@ -95,13 +99,7 @@ describe('the npm tarball', () => {
       join(installed.packageDir, 'examples', 'authenticate.js'),
       join(installed.projectDir, 'authenticate.js'),
     );
-    const token = signCurrentCustomerJwt({
-      customer: { id: 9, email: 'shopper9@example.com', groupId: '0' },
-      clientId: 'app',
-      clientSecret: 'secret',
-      storeHash: 'abc123',
-      nowMs: Date.now(),
-    });
+    const token = tokenFor(9);
     const script = `
 import { createVerifier } from 'bc-customer-auth/server';
 import { authenticate } from './authenticate.js';
