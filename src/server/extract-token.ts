@@ -13,11 +13,16 @@ export type HeadersLike =
   | Readonly<Record<string, string | readonly string[] | null | undefined>>
   | { get(name: string): string | null | undefined };
 
-/** Whether `headers` are read through `get()` (fetch `Headers`, a `Map`), not as a record. @internal */
+/**
+ * Whether `headers` are read through `get()` (fetch `Headers`, a `Map`), not as a record. A `get`
+ * inherited from a polluted `Object.prototype` does not count: it would answer for a plain record.
+ * @internal
+ */
 export function readsThroughGet(
   headers: HeadersLike,
 ): headers is Extract<HeadersLike, { get: unknown }> {
-  return typeof headers.get === 'function';
+  const { get } = headers as { get?: unknown };
+  return typeof get === 'function' && get !== (Object.prototype as { get?: unknown }).get;
 }
 
 /**

@@ -241,3 +241,51 @@ describe('only own properties: the claims and the request', () => {
     expect(token).toBeUndefined();
   });
 });
+
+describe('a polluted Object.prototype.get', () => {
+  const ATTACKER = mintToken({
+    claims: realClaims({ customer: { id: 666, email: 'evil@example.com', group_id: 0 } }),
+  });
+  // A plain headers record would otherwise be read through the inherited get().
+  const get = (name: string) => (name === 'authorization' ? `Bearer ${ATTACKER}` : 'GET');
+
+  it('does not give a request without an Authorization header the polluted token', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const request = { method: 'GET', url: '/points', headers: { accept: 'application/json' } };
+    const [extracted, customer] = await whilePolluted({ get }, async () => [
+      extractToken(request),
+      await middleware(request, res),
+    ]);
+
+    expect(extracted).toBeUndefined();
+    expect(customer).toBeUndefined();
+    expect(res.statusCode).toBe(401);
+    expect(res.setHeader).toHaveBeenCalledWith('WWW-Authenticate', 'Bearer realm="api"');
+  });
+
+  it('does not make an OPTIONS request without Access-Control-Request-Method a preflight', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const next = vi.fn();
+    const request = { method: 'OPTIONS', url: '/points', headers: {} };
+    await whilePolluted({ get }, () => middleware(request, res, next));
+
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('still reads a fetch Request and a Map through their own get()', async () => {
+    const request = new Request('https://api.example.com/points', {
+      headers: { authorization: `Bearer ${VALID}` },
+    });
+    const map = new Map([['authorization', `Bearer ${VALID}`]]);
+    const [fromRequest, fromMap] = await whilePolluted({ get }, () => [
+      extractToken(request),
+      extractToken({ headers: map }),
+    ]);
+
+    expect(fromRequest).toBe(VALID);
+    expect(fromMap).toBe(VALID);
+  });
+});
