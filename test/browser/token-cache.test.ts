@@ -228,6 +228,53 @@ describe('token cache: epoch guard', () => {
     expect(server.tokenRequests).toHaveLength(3);
   });
 
+  it('sends no token when invalidate() lands 0 to 39 microtasks after it arrived', async () => {
+    // Between the check that a token is still current and its use, no identity event may slip
+    // in: the request goes out before invalidate() with that token, or after it with a new one.
+    const outcomes = new Set<boolean>();
+    for (let delay = 0; delay < 40; delay += 1) {
+      let invalidated = false;
+      const sent: { authorization: string | null; afterInvalidate: boolean }[] = [];
+      const auth = newClient({
+        allowedOrigins: [server.origin],
+        now: clock.now,
+        monotonicNow: clock.monotonicNow,
+        fetch: (input, init) => {
+          const request = new Request(input, init);
+          if (!request.url.endsWith('/points')) return fetch(input, init);
+          sent.push({
+            authorization: request.headers.get('authorization'),
+            afterInvalidate: invalidated,
+          });
+          return Promise.resolve(new Response('{}'));
+        },
+      });
+      const unsubscribe = auth.on('token', () => {
+        unsubscribe();
+        void microtasks(delay).then(() => {
+          invalidated = true;
+          auth.invalidate();
+        });
+      });
+      const first = server.issued.length;
+      await auth.fetch(server.origin + '/points');
+      await microtasks(delay);
+
+      expect(invalidated).toBe(true);
+      expect(sent).toHaveLength(1);
+      const [{ authorization, afterInvalidate }] = sent as [(typeof sent)[0]];
+      const stale = afterInvalidate && authorization === `Bearer ${server.issued[first]}`;
+      expect(stale, `invalidate() ${delay} microtasks after: the older token was sent`).toBe(false);
+      const expected = server.issued[afterInvalidate ? first + 1 : first];
+      expect(authorization).toBe(`Bearer ${expected}`);
+      expect(server.issued).toHaveLength(afterInvalidate ? first + 2 : first + 1);
+      outcomes.add(afterInvalidate);
+      auth.destroy();
+    }
+    // Both sides of the check were reached: the delays span the token's way to its use.
+    expect([...outcomes].sort()).toEqual([false, true]);
+  });
+
   it('gives a typed error when the shopper signed out mid-request', async () => {
     const auth = client();
     const release = server.holdTokens();
@@ -540,3 +587,7 @@ describe('token cache: a stalled request', () => {
     expect(server.tokenRequests).toHaveLength(1);
   });
 });
+
+async function microtasks(count: number): Promise<void> {
+  for (let step = 0; step < count; step += 1) await Promise.resolve();
+}
