@@ -13,6 +13,7 @@ import {
   loggedEvents,
   openWatchedPage,
   signInThroughForm,
+  signedInPage,
   waitForStorePage,
   type StoreWindow,
 } from './support/store-page.js';
@@ -123,5 +124,58 @@ describeInChromium('scenario 9: the token never lands in storage, cookies or URL
         referrer: demo.storefront.origin + '/cart.php',
       }),
     ).toBe(demo.storefront.origin + '/cart.php');
+  });
+
+  it('9c. a refused socket or event stream shows the page, and its error reporting, no token', async () => {
+    const { demo } = store;
+    const { page, pageErrors } = await signedInPage(store);
+    await waitForStorePage(page);
+    const mark = demo.api.requests.at(-1)?.seq ?? 0;
+    const seen = await page.evaluate(async (origin) => {
+      const store = window as unknown as StoreWindow;
+      const seen: string[] = [];
+      addEventListener('unhandledrejection', (event) => seen.push(`rejection ${event.reason}`));
+      // What an error reporter does with a failed connection: quote the transport's URL.
+      const report = (kind: string) => (event: Event) => {
+        const target = event.target as WebSocket | EventSource;
+        seen.push(`${kind} ${event.type} ${target.url}`);
+        setTimeout(() => {
+          throw new Error(`${kind} failed: ${target.url}`);
+        });
+      };
+      const socket = await store.bcAuthWebSocket(`${origin.replace('http', 'ws')}/points/nope`);
+      const events = await store.bcAuthEventSource(`${origin}/points/nope`);
+      socket.addEventListener('error', report('socket'));
+      events.addEventListener('error', report('events'));
+      await new Promise<void>((resolve) => {
+        socket.addEventListener('close', (event) => {
+          seen.push(`close ${event.code} ${event.reason} ${socket.url}`);
+          resolve();
+        });
+      });
+      await new Promise<void>((resolve) => {
+        if (events.readyState === EventSource.CLOSED) resolve();
+        else events.addEventListener('error', () => resolve());
+      });
+      events.close();
+      seen.push(`events ${events.url}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return seen;
+    }, demo.api.origin);
+
+    // Both handshakes reached the API with a token, and were refused.
+    const refused = apiRequestsAfter(demo, mark).filter((entry) => entry.path === '/points/nope');
+    expect(refused.map((entry) => entry.url.includes('token='))).toEqual([true, true]);
+    const api = demo.api.origin;
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        `socket error ${api.replace('http', 'ws')}/points/nope`,
+        `close 1006  ${api.replace('http', 'ws')}/points/nope`,
+        `events error ${api}/points/nope`,
+        `events ${api}/points/nope`,
+      ]),
+    );
+    await expect.poll(() => pageErrors.length).toBe(2);
+    for (const text of [...seen, ...pageErrors]) expect(text).not.toContain('token=');
   });
 });
