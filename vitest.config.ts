@@ -18,6 +18,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'happy-dom',
+          setupFiles: ['test/browser/helpers/quiet-network-log.ts'],
           execArgv: happyDomArgv,
           expect,
         },
