@@ -316,6 +316,32 @@ describe('createApiGatewayAuthorizer', () => {
 });
 
 describe('authorizer: edges', () => {
+  it.each([
+    ['another service', 'arn:aws:lambda:us-east-1:123456789012:abcdef123/prod/GET/points'],
+    [
+      'a wildcard partition',
+      'arn:aws*:execute-api:us-east-1:123456789012:abcdef123/prod/GET/points',
+    ],
+    ['a wildcard region', 'arn:aws:execute-api:us-*:123456789012:abcdef123/prod/GET/points'],
+    ['a wildcard account', 'arn:aws:execute-api:us-east-1:12345678901?:abcdef123/prod/GET/points'],
+    ['a wildcard stage', 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/pro?/GET/points'],
+  ])('never allows an ARN with %s: a misconfiguration, not a 401', async (_kind, methodArn) => {
+    const event = { ...restTokenEvent(`Bearer ${mintToken()}`), methodArn };
+    const outcome = await settle(createApiGatewayAuthorizer(testVerifier())(event));
+    expect(outcome.value).toBeUndefined();
+    expect(outcome.error).toMatchObject({ message: expect.stringMatching(/misconfigured/) });
+  });
+
+  it('keeps the verifier’s refusal as the cause of its Unauthorized', async () => {
+    const expired = mintToken({ claims: realClaims({ iat: NOW - 3600, exp: NOW - 2700 }) });
+    const authorizer = createApiGatewayAuthorizer(testVerifier());
+    const outcome = await settle(authorizer(restTokenEvent(`Bearer ${expired}`)));
+    expect(outcome.error).toMatchObject({
+      message: 'Unauthorized',
+      cause: { code: 'EXPIRED', claim: 'exp' },
+    });
+  });
+
   it('refuses an ARN that does not start with "arn:" (a misconfiguration, not a 401)', async () => {
     const methodArn = 'x-arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/points';
     const event = {

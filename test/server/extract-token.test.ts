@@ -210,4 +210,37 @@ describe('extractToken', () => {
     expect(() => extractToken(undefined as never)).toThrow(TypeError);
     expect(() => extractToken({} as never)).toThrow(TypeError);
   });
+
+  it('throws the same TypeError for headers that are not an object, rawHeaders or not', () => {
+    const message = 'bc-customer-auth: extractToken needs a request with headers';
+    expect(() => extractToken({ headers: 'authorization' as never })).toThrow(
+      new TypeError(message),
+    );
+    const rawOnly = { rawHeaders: ['Authorization', `Bearer ${TOKEN}`] };
+    expect(() => extractToken(rawOnly as never)).toThrow(new TypeError(message));
+  });
+
+  it('refuses two credentials separated by a tab as ambiguous', () => {
+    expectInvalidRequest(() => extractToken({ headers: { authorization: 'Bearer aaa\tbbb' } }));
+  });
+
+  it('takes only a space or a tab after "Bearer", not a no-break space (another scheme)', () => {
+    expect(extractToken({ headers: { authorization: `Bearer\u00a0${TOKEN}` } })).toBeUndefined();
+  });
+
+  it('steps over rawHeaders in name and value pairs: a value reading "authorization" is no name', () => {
+    const request = {
+      headers: { 'x-echo': 'authorization', authorization: `Bearer ${TOKEN}` },
+      rawHeaders: ['X-Echo', 'authorization', 'Authorization', `Bearer ${TOKEN}`],
+    };
+    expect(extractToken(request)).toBe(TOKEN);
+  });
+
+  it.each(['false', 1, 'true'])(
+    'reads the query only for allowQueryToken: true, not %o',
+    (value) => {
+      const request = { headers: {}, url: `/live?token=${TOKEN}` };
+      expect(extractToken(request, { allowQueryToken: value as never })).toBeUndefined();
+    },
+  );
 });

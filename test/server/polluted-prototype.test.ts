@@ -19,9 +19,12 @@ import {
   CLIENT_SECRET,
   NOW,
   STORE_HASH,
+  claimsWithout,
+  encodeSegment,
   mintToken,
   realClaims,
   settle,
+  signSegments,
   testVerifier,
 } from './helpers/tokens.js';
 import { whilePolluted } from '../support/polluted-prototype.js';
@@ -224,6 +227,62 @@ describe('a polluted Object.prototype, read as part of a request or an event', (
 });
 
 describe('only own properties: the claims and the request', () => {
+  const customer = { id: 42, email: 'Shopper1@Example.com', group_id: '0' };
+  const customerWithout = (name: string) =>
+    Object.fromEntries(Object.entries(customer).filter(([key]) => key !== name));
+
+  it.each([
+    ['customer', { claims: claimsWithout('customer') }, { customer }],
+    ['customer.id', { claims: realClaims({ customer: customerWithout('id') }) }, { id: 666 }],
+    [
+      'customer.email',
+      { claims: realClaims({ customer: customerWithout('email') }) },
+      { email: 'evil@example.com' },
+    ],
+    [
+      'customer.group_id',
+      { claims: realClaims({ customer: customerWithout('group_id') }) },
+      { group_id: '0' },
+    ],
+    ['store_hash', { claims: claimsWithout('store_hash') }, { store_hash: STORE_HASH }],
+    ['exp', { claims: claimsWithout('exp') }, { exp: NOW + 60 }],
+  ])(
+    'never takes a missing %s claim from a polluted Object.prototype',
+    async (claim, mint, pollution) => {
+      const token = mintToken(mint);
+      const verifier = testVerifier();
+      const { error } = await whilePolluted(pollution, () => settle(verifier.verify(token)));
+      expect(error).toBeInstanceOf(TokenClaimError);
+      expect(error).toMatchObject({ code: 'CLAIM_INVALID', claim });
+    },
+  );
+
+  it('never takes a missing alg from a polluted Object.prototype', async () => {
+    const token = signSegments(encodeSegment({ typ: 'JWT' }), encodeSegment(realClaims()));
+    const verifier = testVerifier();
+    const { error } = await whilePolluted({ alg: 'HS512' }, () => settle(verifier.verify(token)));
+    expect(error).toMatchObject({ code: 'UNSUPPORTED_ALGORITHM' });
+  });
+
+  it('still verifies a good token with a polluted typ or crit (header parameters are own)', async () => {
+    const verifier = testVerifier();
+    const untyped = mintToken({ header: { alg: 'HS512' } });
+    await expect(
+      whilePolluted({ typ: 'JOSE', crit: ['exp'] }, () => verifier.verify(untyped)),
+    ).resolves.toMatchObject({ customerId: 42 });
+  });
+
+  it('does not make an OPTIONS request a preflight through a polluted header name', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const next = vi.fn();
+    const middleware = requireCustomer(testVerifier());
+    await whilePolluted({ 'access-control-request-method': 'GET' }, () =>
+      middleware({ method: 'OPTIONS', url: '/points', headers: {} }, res, next),
+    );
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
+  });
+
   it('ignores an nbf on a polluted Object.prototype (only an own nbf is read)', async () => {
     const verifier = testVerifier();
     const result = await whilePolluted({ nbf: NOW + 3600 }, () =>

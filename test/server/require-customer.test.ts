@@ -215,6 +215,26 @@ describe('requireCustomer without next, on its own', () => {
     },
   );
 
+  it('answers a preflight 204 whatever the case of its header name', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const headers = { 'ACCESS-CONTROL-REQUEST-METHOD': 'GET' };
+    await requireCustomer(testVerifier())({ method: 'OPTIONS', headers }, res);
+    expect(res.statusCode).toBe(204);
+  });
+
+  it.each(['GET', 'HEAD', 'POST', 'DELETE', 'options'])(
+    'authenticates %s even with Access-Control-Request-Method: only OPTIONS is a preflight',
+    async (method) => {
+      const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+      const next = vi.fn();
+      const headers = { 'access-control-request-method': 'GET' };
+      await requireCustomer(testVerifier())({ method, headers }, res, next);
+      expect(next).not.toHaveBeenCalled();
+      expect(res.statusCode).toBe(401);
+      expect(res.setHeader).toHaveBeenCalledWith('Content-Type', 'application/json; charset=utf-8');
+    },
+  );
+
   it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
     const auth = requireCustomer(testVerifier());

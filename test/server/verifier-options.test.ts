@@ -39,6 +39,7 @@ describe('createVerifier options', () => {
     ['maxLifetimeSeconds', { maxLifetimeSeconds: 30 }],
     ['maxLifetimeSeconds', { maxLifetimeSeconds: Number.POSITIVE_INFINITY }],
     ['minRemainingSeconds', { minRemainingSeconds: -5 }],
+    ['minRemainingSeconds', { minRemainingSeconds: -1 }],
     ['minRemainingSeconds', { minRemainingSeconds: 900 }],
     ['minRemainingSeconds', { minRemainingSeconds: 870 }],
     ['minRemainingSeconds', { minRemainingSeconds: 60, maxLifetimeSeconds: 90 }],
@@ -50,6 +51,15 @@ describe('createVerifier options', () => {
       new RegExp(`^bc-customer-auth: createVerifier option "${name}"`),
     );
   });
+
+  it.each([null, undefined, 'options'])(
+    'throws its own TypeError for %o as the options',
+    (value) => {
+      expect(() => createVerifier(value as never)).toThrow(
+        new TypeError('bc-customer-auth: createVerifier needs an options object'),
+      );
+    },
+  );
 
   it.each([
     [

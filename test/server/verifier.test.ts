@@ -476,6 +476,20 @@ describe('createVerifier().verify', () => {
     await expect(anyStore.verify(VALID)).resolves.toMatchObject({ storeHash: STORE_HASH });
   });
 
+  it('matches store hashes exactly, case included', async () => {
+    const upper = mintToken({ claims: realClaims({ store_hash: 'ABC123', sub: 'ABC123' }) });
+    await expect(testVerifier().verify(upper)).rejects.toMatchObject({
+      code: 'STORE_NOT_ALLOWED',
+      claim: 'store_hash',
+    });
+    await expect(testVerifier({ storeHashes: ['ABC123'] }).verify(VALID)).rejects.toMatchObject({
+      code: 'STORE_NOT_ALLOWED',
+    });
+    await expect(testVerifier({ storeHashes: ['ABC123'] }).verify(upper)).resolves.toMatchObject({
+      storeHash: 'ABC123',
+    });
+  });
+
   it('reports a broken clock as INTERNAL rather than accepting', async () => {
     const verifier = testVerifier({ now: () => Number.NaN });
     await expect(verifier.verify(VALID)).rejects.toMatchObject({ code: 'INTERNAL' });
