@@ -270,6 +270,26 @@ describe('the getToken option', () => {
     expect(client.getCustomer()).toBeNull();
   });
 
+  it.each([undefined, '', 0, false])(
+    'resolving %o (a forgotten return) is INVALID_TOKEN, not a sign-out',
+    async (answer) => {
+      const answers: unknown[] = [makeJwt(1), answer];
+      const client = newClient({
+        allowedOrigins: [],
+        maxTokenAgeMs: 0,
+        getToken: async () => answers.shift() as string,
+      });
+      const logout = vi.fn();
+      client.on('logout', logout);
+      await client.getToken();
+      const error = await client.getToken().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidTokenError);
+      expect(error).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect(logout).not.toHaveBeenCalled();
+      expect(client.getCustomer()).toMatchObject({ id: 1 });
+    },
+  );
+
   it('throwing becomes TOKEN_REQUEST_FAILED with the cause; a CustomerAuthError passes through', async () => {
     const cause = new Error('backend down');
     const failing = newClient({ allowedOrigins: [], getToken: () => Promise.reject(cause) });
