@@ -141,6 +141,20 @@ describe('client.fetch', () => {
     expect(server.apiRequests.map((r) => r.body)).toEqual(['x', 'x']);
   });
 
+  it('hands back a 403 as it is: only a 401 is retried', async () => {
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    await auth.getToken();
+    server.apiHandler = (_request, response) => {
+      response.writeHead(403);
+      response.end('forbidden');
+    };
+    const response = await auth.fetch(server.origin + '/points', { method: 'PUT', body: 'x' });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toBe('forbidden');
+    expect(server.apiRequests).toHaveLength(1);
+    expect(server.tokenRequests).toHaveLength(1);
+  });
+
   it('retries concurrent 401s with one fresh token request between them', async () => {
     const answers: ((status: number) => void)[] = [];
     const sent: Request[] = [];
@@ -469,13 +483,21 @@ describe('client.fetch', () => {
     try {
       const fetchSpy = vi.fn(fetch);
       const auth = newClient({ allowedOrigins: [server.origin], fetch: fetchSpy });
-      await auth.fetch(server.origin + '/a', { keepalive: true, referrerPolicy: 'no-referrer' });
+      await auth.fetch(server.origin + '/a', {
+        keepalive: true,
+        referrer: server.origin + '/cart.php',
+        referrerPolicy: 'no-referrer',
+      });
       await auth.fetch(server.origin + '/b');
       const calls = fetchSpy.mock.calls.filter(([input]) => input instanceof Request);
       expect(calls.map(([request]) => (request as Request).keepalive)).toEqual([true, false]);
       expect(calls.map(([, init]) => init?.keepalive)).toEqual([true, false]);
       // An init resets the referrer and its policy unless it names them: it carries the caller's.
-      expect(calls[0]?.[1]).toMatchObject({ redirect: 'manual', referrerPolicy: 'no-referrer' });
+      expect(calls[0]?.[1]).toMatchObject({
+        redirect: 'manual',
+        referrer: server.origin + '/cart.php',
+        referrerPolicy: 'no-referrer',
+      });
       expect(server.apiRequests.map(({ path }) => path)).toEqual(['/a', '/b']);
     } finally {
       vi.unstubAllGlobals();
