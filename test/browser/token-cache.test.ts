@@ -209,6 +209,21 @@ describe('token cache: epoch guard', () => {
     expect(server.tokenRequests).toHaveLength(2);
   });
 
+  it('starts a new request for a caller after invalidate(), not waiting on the disowned one', async () => {
+    const auth = client();
+    const release = server.holdTokens();
+    const before = auth.getToken();
+    await until(() => server.tokenRequests.length == 1);
+    auth.invalidate();
+    const after = auth.getToken();
+    // Both requests are asked while the first is still unanswered.
+    await until(() => server.tokenRequests.length == 2);
+    release();
+    expect(await after).toBe(server.issued[1]);
+    expect(await before).toBe(server.issued[1]);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
   it('never hands out the old shopper’s token when a logout and a new login land mid-request', async () => {
     document.body.innerHTML = '<a href="/login.php?action=logout">Sign out</a>';
     const auth = client();

@@ -234,6 +234,8 @@ describe('parseToken', () => {
   it('reads the lifetime from exp − iat', () => {
     const [, , lifetimeMs] = parseToken(makeJwt(1, { iat: 100, exp: 1000 }), CLIENT_ID);
     expect(lifetimeMs).toBe(900_000);
+    const [, , shortMs] = parseToken(makeJwt(1, { iat: 100, exp: 160 }), CLIENT_ID);
+    expect(shortMs).toBe(60_000);
   });
 });
 
