@@ -2,14 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerAuthClient } from '../../src/browser/index.js';
 import { leavePage, newClient, otherTab } from './helpers/page.js';
 import { useStorefrontAndSockets } from './helpers/socket-server.js';
+import { recordConsole } from '../support/console-output.js';
 
 const env = useStorefrontAndSockets();
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
 /** Every event detail a client emits. */
 function collect(client: CustomerAuthClient, into: unknown[]) {
@@ -20,12 +19,7 @@ function collect(client: CustomerAuthClient, into: unknown[]) {
 
 describe('a full session', () => {
   it('leaves no token in storage, cookies, console output, error messages or event details', async () => {
-    const printed: unknown[] = [];
-    for (const method of CONSOLE_METHODS) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        printed.push(args);
-      });
-    }
+    const printed = recordConsole();
     const details: unknown[] = [];
     const errors: unknown[] = [];
     const attempt = async (call: () => Promise<unknown>) => {
