@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotSignedInError, TokenRequestError } from '../../src/browser/index.js';
+import type { ResolvedOptions } from '../../src/browser/options.js';
+import { createTokenCache } from '../../src/browser/token-cache.js';
+import type { ReceivedToken } from '../../src/browser/token-source.js';
 import {
   fakeClock,
   leavePage,
   newClient,
+  nextTurn,
   setPageUrl,
   until,
   type FakeClock,
@@ -20,6 +24,8 @@ beforeEach(async () => {
   clock = fakeClock();
 });
 afterEach(() => server.close());
+
+const CUSTOMER = { id: 1, email: 'shopper@example.com', groupId: '0', storeHash: 'abc123' };
 
 const client = (maxTokenAgeMs?: number) =>
   newClient({
@@ -520,6 +526,37 @@ describe('token cache: what a superseded answer’s callers get', () => {
   });
 });
 
+describe('token cache: a caller whose request clear() disowned', () => {
+  it.each([false, true])(
+    'shares the request started after it, with no request of its own (force: %s)',
+    async (force) => {
+      // Also a forced call (a 401's retry): a request started after its own is new enough.
+      const answers: ((token: ReceivedToken) => void)[] = [];
+      const request = () => new Promise<ReceivedToken>((resolve) => answers.push(resolve));
+      const options = { maxTokenAgeMs: 5000, now: clock.now, monotonicNow: clock.monotonicNow };
+      const [get, clear] = createTokenCache(
+        request,
+        () => {},
+        () => {},
+        options as ResolvedOptions,
+      );
+      const received = (jwt: string): ReceivedToken => [jwt, CUSTOMER, 900_000];
+      const disowned = get(null, force);
+      clear();
+      const after = get();
+      expect(answers).toHaveLength(2);
+      answers[0]?.(received('disowned'));
+      // The disowned answer settles, and its caller asks again, before the new request answers.
+      await nextTurn();
+      const current = received('current');
+      answers[1]?.(current);
+      expect(await after).toBe(current);
+      expect(await disowned).toBe(current);
+      expect(answers).toHaveLength(2);
+    },
+  );
+});
+
 describe('token cache: a call whose answers keep being disowned', () => {
   it('gives up after 5 requests with TOKEN_REQUEST_FAILED instead of asking without end', async () => {
     const auth = client();
@@ -571,21 +608,33 @@ describe('token cache: identity events from elsewhere during a slow first reques
 });
 
 describe('token cache: a stalled request', () => {
-  it('is dropped when its last waiter gives up, so later calls start afresh', async () => {
-    let calls = 0;
-    const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
-      // The first token request never answers (a hung connection); later ones do.
-      ++calls == 1 ? new Promise<Response>(() => undefined) : fetch(input, init),
-    );
-    const auth = newClient({ allowedOrigins: [], fetch: fetchStub as typeof fetch });
-    const controller = new AbortController();
-    const first = auth.getToken({ signal: controller.signal });
-    const reason = new Error('gave up');
-    controller.abort(reason);
-    await expect(first).rejects.toBe(reason);
-    expect(await auth.getToken()).toBe(server.issued[0]);
-    expect(fetchStub).toHaveBeenCalledTimes(2);
-  });
+  it.each([0, 3])(
+    'is dropped when its last waiter gives up, so later calls start afresh (%i calls answered before)',
+    async (answeredBefore) => {
+      const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
+        // The request after the answered ones never answers (a hung connection); later ones do.
+        fetchStub.mock.calls.length == (answeredBefore ? 2 : 1)
+          ? new Promise<Response>(() => undefined)
+          : fetch(input, init),
+      );
+      const auth = newClient({
+        allowedOrigins: [],
+        fetch: fetchStub as typeof fetch,
+        maxTokenAgeMs: 0,
+      });
+      // Callers that shared an answered request are not counted as waiting on the next one.
+      await Promise.all(Array.from({ length: answeredBefore }, () => auth.getToken()));
+      const controller = new AbortController();
+      const stalled = auth.getToken({ signal: controller.signal });
+      await until(() => fetchStub.mock.calls.length == (answeredBefore ? 2 : 1));
+      const reason = new Error('gave up');
+      controller.abort(reason);
+      await expect(stalled).rejects.toBe(reason);
+      const later = auth.getToken();
+      await until(() => fetchStub.mock.calls.length == (answeredBefore ? 3 : 2));
+      expect(await later).toBe(server.issued.at(-1));
+    },
+  );
 
   it('stays shared while another caller still waits', async () => {
     const auth = client();
