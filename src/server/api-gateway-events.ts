@@ -1,4 +1,4 @@
-import { selectToken } from './extract-token.js';
+import { selectToken, texts } from './extract-token.js';
 import { ownProperties } from './own-properties.js';
 
 type StringMap = Readonly<Record<string, string | null | undefined>> | null | undefined;
@@ -124,8 +124,7 @@ function namedValues(single: StringMap, multi: StringListMap, name: string): str
   if (typeof source !== 'object' || source === null) return values;
   for (const [key, value] of Object.entries(source)) {
     if (key.toLowerCase() !== name || value === undefined || value === null) continue;
-    if (typeof value === 'string') values.push(value);
-    else values.push(...(value as readonly string[]));
+    values.push(...texts(value));
   }
   return values;
 }
@@ -133,7 +132,7 @@ function namedValues(single: StringMap, multi: StringListMap, name: string): str
 function exactValues(single: StringMap, multi: StringListMap, name: string): string[] {
   const value = ownProperties(multi ?? single)[name];
   if (value === undefined || value === null) return [];
-  return typeof value === 'string' ? [value] : [...value];
+  return texts(value);
 }
 
 function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): AuthorizerInput {

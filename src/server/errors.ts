@@ -112,7 +112,7 @@ Object.defineProperty(TokenVerificationError.prototype, BRAND, { value: true });
  * ```
  */
 export class TokenClaimError extends TokenVerificationError {
-  override readonly name: string = 'TokenClaimError';
+  override readonly name = 'TokenClaimError';
   declare readonly code: TokenClaimErrorCode;
   /** The claim that failed, as a dotted path into the payload. */
   readonly claim: string;
@@ -138,7 +138,7 @@ export class TokenClaimError extends TokenVerificationError {
  * ```
  */
 export class InvalidRequestError extends TokenVerificationError {
-  override readonly name: string = 'InvalidRequestError';
+  override readonly name = 'InvalidRequestError';
   declare readonly code: 'INVALID_REQUEST';
 
   /** @param reason - Why, read back as `reason`. */

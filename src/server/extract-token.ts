@@ -74,6 +74,14 @@ const WHITESPACE_OR_COMMA = /[\s,]/;
 // inside another scheme's value, as in Digest's, are not.)
 const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
 
+/**
+ * A header's or parameter's values: a string, or an array for a repeated one. A value of another
+ * type, which no HTTP request carries, is read as its string form: another scheme, never a crash.
+ * @internal
+ */
+export const texts = (value: unknown): string[] =>
+  (Array.isArray(value) ? (value as unknown[]) : [value]).map(String);
+
 function authorizationValues(request: TokenRequestLike): string[] {
   const { headers } = request;
   // Node sets it as an own property, Bun as a getter on IncomingMessage's prototype; never a
@@ -95,14 +103,13 @@ function authorizationValues(request: TokenRequestLike): string[] {
     if (values.length > 0) return values;
   }
   if (readsThroughGet(headers)) {
-    const value = headers.get('authorization');
+    const value: unknown = headers.get('authorization');
     // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
-    return value == null ? values : [value];
+    return value == null ? values : texts(value);
   }
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() !== 'authorization' || value == null) continue;
-    if (typeof value === 'string') values.push(value);
-    else values.push(...value);
+    values.push(...texts(value));
   }
   return values;
 }
@@ -110,7 +117,8 @@ function authorizationValues(request: TokenRequestLike): string[] {
 function queryTokenValues(request: TokenRequestLike): string[] {
   // Own `originalUrl` only (Express sets it so). A fetch Request's `url` is a getter on its
   // prototype, so `url` is read as is, but never as a polluted Object.prototype's.
-  const url = readOwn(request, 'originalUrl') ?? request.url ?? '';
+  const found: unknown = readOwn(request, 'originalUrl') ?? request.url;
+  const url = typeof found === 'string' ? found : '';
   const start = url.indexOf('?');
   if (start === -1 || url === (Object.prototype as TokenRequestLike).url) return [];
   const end = url.indexOf('#', start);
@@ -175,6 +183,9 @@ export function extractToken(
   }
   if (typeof request.headers !== 'object' || (request.headers as unknown) === null) {
     throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
+  }
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError('bc-customer-auth: extractToken options must be an object');
   }
   // Own property only: a polluted Object.prototype must not turn the query parameter on.
   const query =

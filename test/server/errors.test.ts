@@ -25,6 +25,9 @@ describe('errors', () => {
     const request = new InvalidRequestError('Authorization header is repeated');
     expect(request).toBeInstanceOf(TokenVerificationError);
     expect(request).toMatchObject({ name: 'InvalidRequestError', code: 'INVALID_REQUEST' });
+    // The subclasses' names are literal types too, so TypeScript narrows on them.
+    expectTypeOf<typeof claim.name>().toEqualTypeOf<'TokenClaimError'>();
+    expectTypeOf<typeof request.name>().toEqualTypeOf<'InvalidRequestError'>();
     expect(Object.hasOwn(base, 'cause')).toBe(true);
     expect(Object.hasOwn(claim, 'cause')).toBe(false);
   });

@@ -206,6 +206,37 @@ describe('extractToken', () => {
     expect(extractToken({ headers })).toBe(TOKEN);
   });
 
+  it.each([
+    ['a number', { authorization: 5 }],
+    ['an array holding a number', { authorization: [5] }],
+    ['an object', { authorization: { scheme: 'Bearer', token: TOKEN } }],
+    ['a Map holding a number', new Map([['authorization', 5]])],
+  ])('reads an Authorization value that is %s as another scheme, not a crash', (_kind, headers) => {
+    // No HTTP request carries one; a framework's own request shape might.
+    expect(extractToken({ headers: headers as never })).toBeUndefined();
+  });
+
+  it('counts a non-string value beside a Bearer one as a repeated header', () => {
+    expectInvalidRequest(() =>
+      extractToken({ headers: { authorization: [`Bearer ${TOKEN}`, 5] as never } }),
+    );
+  });
+
+  it.each([5, null, { path: `/live?token=${TOKEN}` }])(
+    'reads a url that is not a string (%o) as one without a query',
+    (url) => {
+      expect(extractToken({ headers: {}, url: url as never }, { allowQueryToken: true })).toBe(
+        undefined,
+      );
+    },
+  );
+
+  it('throws the package’s TypeError for null options', () => {
+    expect(() => extractToken({ headers: {} }, null as never)).toThrow(
+      new TypeError('bc-customer-auth: extractToken options must be an object'),
+    );
+  });
+
   it('throws a TypeError for something that is not a request', () => {
     expect(() => extractToken(undefined as never)).toThrow(TypeError);
     expect(() => extractToken({} as never)).toThrow(TypeError);

@@ -235,6 +235,15 @@ describe('requireCustomer without next, on its own', () => {
     },
   );
 
+  it('answers 401 unauthorized, not 500, when a framework hands it a number as the Authorization value', async () => {
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    const next = vi.fn();
+    await requireCustomer(testVerifier())({ headers: { authorization: 5 as never } }, res, next);
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
+    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
+  });
+
   it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
     const auth = requireCustomer(testVerifier());
