@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import ts from 'typescript';
@@ -21,6 +21,20 @@ interface AttwReport {
 }
 
 describe('package linters', () => {
+  it('the README pins CDN links to the version in package.json', () => {
+    // A link to an older release would load a build without the fixes the README describes.
+    const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const pinned = [...readme.matchAll(new RegExp(`/npm/${name}@([^/\\s]+)/`, 'g'))].map(
+      (match) => match[1],
+    );
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(pinned.filter((pin) => pin !== version)).toEqual([]);
+  });
+
   it('publint finds nothing, suggestions included', async () => {
     const { messages, pkg } = await publint({ pkgDir: REPO_ROOT, pack: 'npm', strict: true });
     expect(messages.map((message) => formatMessage(message, pkg, { color: false }))).toEqual([]);
