@@ -289,6 +289,11 @@ describe('the script-tag entry', () => {
     ['data-customer-id=" 7": values are read as written', 'customerId', 'customer-id', ' 7'],
     ['any data-get-token: no attribute gives a function', 'getToken', 'get-token', 'fetch'],
     ['any data--web-socket: no attribute gives a constructor', 'WebSocket', '-web-socket', 'x'],
+    ['any data-fetch, an empty one too', 'fetch', 'fetch', ''],
+    ['any data-now', 'now', 'now', 'Date.now'],
+    ['any data-monotonic-now', 'monotonicNow', 'monotonic-now', '0'],
+    ['any data--event-source', 'EventSource', '-event-source', 'EventSource'],
+    ['any data--broadcast-channel', 'BroadcastChannel', '-broadcast-channel', ''],
   ])('reports %s', async (_name, option, attribute, value) => {
     await expectReportedOption(option, {
       'data-allowed-origins': server.origin,

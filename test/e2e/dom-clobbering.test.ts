@@ -1,13 +1,10 @@
-import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { send } from '../../demo/lib/http.js';
-import { closeServer, listen } from '../../demo/lib/listen.js';
 import { describeInChromium, launchChromium } from './support/chromium.js';
-import { CLIENT_ID, SHOPPER_1, signToken } from './support/demo-servers.js';
+import { CLIENT_ID, SHOPPER_1 } from './support/demo-servers.js';
+import { startStorefront } from './support/nonce-storefront.js';
 import { callInPage } from './support/page-calls.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
-import { IIFE } from './support/sdk-copies.js';
 import { useStoreInChromium } from './support/store-fixture.js';
 import { openWatchedPage, signInThroughForm } from './support/store-page.js';
 
@@ -68,30 +65,6 @@ describeInChromium('markup that clobbers document.currentScript', () => {
     expect(await callInPage(page, `${demo.api.origin}/points`)).toMatchObject({ status: 200 });
   });
 });
-
-/**
- * A signed-in shopper's storefront under a nonce-based CSP, serving `page(origin)`, the script-tag
- * build at `/sdk.js`, the token, and a same-origin `/points` that answers with the `Authorization`
- * it got.
- */
-async function startStorefront(page: (origin: string) => string) {
-  let origin = '';
-  const server = createServer((req, res) => {
-    if (req.url === '/sdk.js') send(res, 200, 'text/javascript', IIFE);
-    else if (req.url?.startsWith('/customer/current.jwt')) {
-      void signToken({ customerId: 1 }).then((jwt) => send(res, 200, 'text/plain', jwt));
-    } else if (req.url === '/points') {
-      send(res, 200, 'application/json', JSON.stringify(req.headers.authorization ?? null));
-    } else {
-      send(res, 200, 'text/html; charset=utf-8', page(origin), {
-        'Content-Security-Policy': "script-src 'nonce-n'",
-      });
-    }
-  });
-  const port = await listen(server, { port: 0, host: '127.0.0.1', label: 'storefront' });
-  origin = `http://127.0.0.1:${port}`;
-  return { origin, close: () => closeServer(server) };
-}
 
 describeInChromium('markup in a storefront page, against a script tag in Chromium', () => {
   let browser: Browser;
