@@ -30,6 +30,10 @@ describe('on()', () => {
       'bc-customer-auth: invalid listener for loguot',
     );
     expect(() => auth.on('logout', 'nope' as unknown as () => void)).toThrow(TypeError);
+    // Only the four names: not another DOM event's, an inherited member's, another case or none.
+    for (const name of ['abort', 'toString', '__proto__', 'Token', '']) {
+      expect(() => auth.on(name as CustomerAuthEventName, () => undefined)).toThrow(TypeError);
+    }
   });
 
   it('an invalidate listener that throws does not silence later invalidate events', async () => {

@@ -730,6 +730,15 @@ describe('the page-load beacon', () => {
     },
   );
 
+  it('a page rendered for a guest signs out a tab whose shopper has id 0', async () => {
+    server.customerId = 0;
+    const { auth: open, seen } = await signedInTab();
+    expect(open.getCustomer()?.id).toBe(0);
+    tab({ allowedOrigins: [], customerId: '' });
+    await until(() => seen.length == 2);
+    expect(seen.map(([name]) => name)).toEqual(['invalidate', 'logout']);
+  });
+
   it('disowns a request in flight in a tab that does not know its shopper yet', async () => {
     // The first request reached the server while shopper 1 was signed in; then they signed out.
     const jwt = makeJwt(1);
@@ -848,6 +857,37 @@ describe('the page-load beacon', () => {
   });
 });
 
+describe('the page-load beacon of a page Back brings while it is still loading', () => {
+  it('is sent at DOMContentLoaded although markup shadows document.addEventListener', async () => {
+    const { notices, channel: spy } = otherTab();
+    Object.defineProperty(performance, 'navigation', { value: { type: 2 }, configurable: true });
+    const entry = { transferSize: 0 };
+    const entries = vi
+      .spyOn(performance, 'getEntriesByType')
+      .mockReturnValue([entry as unknown as PerformanceEntry]);
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    // What `<img name="addEventListener">` in a product description does to `document`.
+    Object.defineProperty(document, 'addEventListener', {
+      value: document.createElement('img'),
+      configurable: true,
+    });
+    try {
+      tab({ allowedOrigins: [], customerId: 5 });
+      // Fetched again from the network: it tells once parsed.
+      entry.transferSize = 900;
+      window.dispatchEvent(new Event('DOMContentLoaded'));
+      await until(() => notices.includes('c5'));
+      expect(notices).toEqual(['c5']);
+    } finally {
+      delete (performance as { navigation?: unknown }).navigation;
+      delete (document as { readyState?: unknown }).readyState;
+      delete (document as { addEventListener?: unknown }).addEventListener;
+      entries.mockRestore();
+      spy.close();
+    }
+  });
+});
+
 describe('the storage-event fallback', () => {
   it('writes a nonce and the notice, removes it at once, and never a token', async () => {
     const setItem = vi.spyOn(Storage.prototype, 'setItem');
@@ -928,6 +968,10 @@ describe('destroy', () => {
       auth.invalidate();
     }).not.toThrow();
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'DESTROYED' });
+    // Also for a caller whose own signal has aborted: the client's state comes first.
+    await expect(auth.getToken({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'DESTROYED',
+    });
   });
 
   it.each([

@@ -287,6 +287,12 @@ describe('the script-tag entry', () => {
       '',
     ],
     ['data-customer-id=" 7": values are read as written', 'customerId', 'customer-id', ' 7'],
+    [
+      'a padded data-app-client-id: read as written',
+      'appClientId',
+      'app-client-id',
+      ` ${CLIENT_ID} `,
+    ],
     ['any data-get-token: no attribute gives a function', 'getToken', 'get-token', 'fetch'],
     ['any data--web-socket: no attribute gives a constructor', 'WebSocket', '-web-socket', 'x'],
     ['any data-fetch, an empty one too', 'fetch', 'fetch', ''],
@@ -299,6 +305,17 @@ describe('the script-tag entry', () => {
       'data-allowed-origins': server.origin,
       ['data-' + attribute]: value,
     });
+  });
+
+  it('reads data-allowed-origins separated by a comma alone', async () => {
+    addRunningScript({
+      'data-app-client-id': CLIENT_ID,
+      'data-allowed-origins': `${server.origin},https://api.example.com`,
+    });
+    const namespace = (await import('../../src/browser/script-tag.js')).default;
+    const response = await namespace.bcAuthFetch(server.origin + '/points');
+    expect(response.status).toBe(200);
+    expect(server.apiRequests[0]?.authorization).toBe('Bearer ' + server.issued[0]);
   });
 
   it('reads data-storefront-url, data-logout-path and data-token-query-param as well', async () => {
