@@ -57,10 +57,21 @@ describe('CORS', () => {
     expect(refused.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
   });
 
-  it('gives no CORS header to another origin', async () => {
+  it.each([
+    ['another origin', () => 'http://127.0.0.1:1'],
+    ['one that starts with the storefront’s', () => `${storefront()}.evil.test`],
+    ['one that starts with the storefront’s, with a port', () => `${storefront()}1`],
+    ['the storefront’s with a trailing slash', () => `${storefront()}/`],
+  ])('gives no CORS header to %s, nor a preflight', async (_kind, origin) => {
     const response = await fetch(`${api}/points`, {
-      headers: { ...bearer(token1), origin: 'http://127.0.0.1:1' },
+      headers: { ...bearer(token1), origin: origin() },
     });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${api}/points`, {
+      method: 'OPTIONS',
+      headers: { origin: origin(), 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
