@@ -80,6 +80,9 @@ describe('GET /customer/current.jwt', () => {
     ['missing', null],
     ['empty', ''],
     ['unknown', 'someone-elses-app'],
+    ['look-alike (the app’s id and more)', `${CLIENT_ID}x`],
+    ['look-alike (part of the app’s id)', CLIENT_ID.slice(0, -1)],
+    ['padded', ` ${CLIENT_ID}`],
   ])(
     'answers 400 with an errors body for a %s app_client_id, even when signed in',
     async (_, id) => {
