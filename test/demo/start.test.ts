@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEMO_DEFAULTS } from '../../demo/demo-config.js';
 import { SHOPPER_1, SHOPPER_2, signIn } from './support/demo-harness.js';
@@ -15,6 +15,16 @@ interface Run {
   exited: Promise<number | null>;
 }
 
+// Every demo a test started: one a failed assertion left running is stopped after the test.
+const started = new Set<Run>();
+afterEach(async () => {
+  for (const demo of started) {
+    if (demo.child.exitCode === null && demo.child.signalCode === null) demo.child.kill('SIGKILL');
+    await demo.exited;
+  }
+  started.clear();
+});
+
 function run(env: Record<string, string>): Run {
   const child = spawn(process.execPath, ['demo/start.js'], {
     cwd: REPO,
@@ -24,7 +34,9 @@ function run(env: Record<string, string>): Run {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  const demo = { child, output: () => output, exited };
+  started.add(demo);
+  return demo;
 }
 
 /**
