@@ -62,6 +62,7 @@ describe('CORS', () => {
     ['one that starts with the storefront’s', () => `${storefront()}.evil.test`],
     ['one that starts with the storefront’s, with a port', () => `${storefront()}1`],
     ['the storefront’s with a trailing slash', () => `${storefront()}/`],
+    ['the opaque origin "null"', () => 'null'],
   ])('gives no CORS header to %s, nor a preflight', async (_kind, origin) => {
     const response = await fetch(`${api}/points`, {
       headers: { ...bearer(token1), origin: origin() },

@@ -48,6 +48,19 @@ describe('storefront login', () => {
     expect(html).toContain(`value="${SHOPPER_1.email}"`);
   });
 
+  it.each([
+    ['without login_pass', { login_email: 'shopper1@example.com' }],
+    ['with an empty login_pass', { login_email: 'shopper1@example.com', login_pass: '' }],
+  ])('refuses a sign-in %s with 401 and no cookie', async (_kind, fields) => {
+    const response = await fetch(`${origin}/login.php?action=check_login`, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
   it('refuses an unknown email', async () => {
     const { response, cookie } = await signIn(origin, 'nobody@example.com', SHOPPER_1.password);
     expect(response.status).toBe(401);
