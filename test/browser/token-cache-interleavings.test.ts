@@ -4,6 +4,7 @@ import { createTokenCache, type CachedTokenGetter } from '../../src/browser/toke
 import type { ReceivedToken } from '../../src/browser/token-source.js';
 import { fakeClock, nextTurn, type FakeClock } from './helpers/page.js';
 import { seededRandom, type Random } from './helpers/random.js';
+import { CUSTOMER } from './helpers/tokens.js';
 
 // Random interleavings of calls, answers in any order, identity events, aborts and clock changes,
 // checked against the cache's promises after every step. Scenarios are seeded: a failure names its
@@ -13,7 +14,6 @@ const SCENARIOS = 2000;
 const STEPS = 40;
 const LIFETIME_MARGIN_MS = 30_000;
 const MAX_TOKEN_AGE_MS = 60_000;
-const CUSTOMER = { id: 1, email: 'shopper@example.com', groupId: '0', storeHash: 'abc123' };
 
 /** When something happened: `order` counts events; the clocks are what the cache reads. */
 interface Moment {

@@ -13,7 +13,7 @@ import {
   type FakeClock,
 } from './helpers/page.js';
 import { startServer, type TestServer } from './helpers/storefront.js';
-import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
+import { CLIENT_ID, CUSTOMER, makeJwt } from './helpers/tokens.js';
 
 let server: TestServer;
 let clock: FakeClock;
@@ -24,8 +24,6 @@ beforeEach(async () => {
   clock = fakeClock();
 });
 afterEach(() => server.close());
-
-const CUSTOMER = { id: 1, email: 'shopper@example.com', groupId: '0', storeHash: 'abc123' };
 
 const client = (maxTokenAgeMs?: number) =>
   newClient({
@@ -611,9 +609,11 @@ describe('token cache: a stalled request', () => {
   it.each([0, 3])(
     'is dropped when its last waiter gives up, so later calls start afresh (%i calls answered before)',
     async (answeredBefore) => {
+      // The request after the answered ones (which shared one) never answers (a hung connection);
+      // later ones do.
+      const hung = answeredBefore ? 2 : 1;
       const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
-        // The request after the answered ones never answers (a hung connection); later ones do.
-        fetchStub.mock.calls.length == (answeredBefore ? 2 : 1)
+        fetchStub.mock.calls.length == hung
           ? new Promise<Response>(() => undefined)
           : fetch(input, init),
       );
@@ -626,12 +626,12 @@ describe('token cache: a stalled request', () => {
       await Promise.all(Array.from({ length: answeredBefore }, () => auth.getToken()));
       const controller = new AbortController();
       const stalled = auth.getToken({ signal: controller.signal });
-      await until(() => fetchStub.mock.calls.length == (answeredBefore ? 2 : 1));
+      await until(() => fetchStub.mock.calls.length == hung);
       const reason = new Error('gave up');
       controller.abort(reason);
       await expect(stalled).rejects.toBe(reason);
       const later = auth.getToken();
-      await until(() => fetchStub.mock.calls.length == (answeredBefore ? 3 : 2));
+      await until(() => fetchStub.mock.calls.length == hung + 1);
       expect(await later).toBe(server.issued.at(-1));
     },
   );

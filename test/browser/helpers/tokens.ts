@@ -3,6 +3,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 // Unique per test file, so clients in files that share a process never hear each other's notices.
 export const CLIENT_ID = 'test-client-' + randomUUID().slice(0, 8);
 export const STORE_HASH = 'abc123';
+/** A decoded customer, for tests that hand the token cache its tokens directly. */
+export const CUSTOMER = {
+  id: 1,
+  email: 'shopper@example.com',
+  groupId: '0',
+  storeHash: STORE_HASH,
+};
 
 let serial = 0;
 
