@@ -102,6 +102,37 @@ describe('GET /customer/current.jwt', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('answers HEAD like GET, without a body: 404 for a guest, 200 and no-store when signed in', async () => {
+    const guest = await fetch(jwtUrl(), { method: 'HEAD' });
+    expect(guest.status).toBe(404);
+    expect(guest.headers.get('cache-control')).toBe('no-store');
+    const signedIn = await fetch(jwtUrl(), { method: 'HEAD', headers: { cookie } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('cache-control')).toBe('no-store');
+    expect(await signedIn.text()).toBe('');
+  });
+
+  const issued = () => cookie.split('=')[1]!;
+  it.each([
+    ['malformed percent-encoding', () => '%E0%A4%A'],
+    ['a lone %', () => '%'],
+    [
+      'the issued one, percent-encoded',
+      () => issued().replace(/./g, (c) => `%${c.charCodeAt(0).toString(16)}`),
+    ],
+    ['the issued one and more', () => `${issued()}x`],
+  ])(
+    'answers a session cookie it never issued (%s) like a guest, with 404',
+    async (_kind, value) => {
+      const response = await fetch(jwtUrl(), {
+        headers: { cookie: `SHOP_SESSION_TOKEN=${value()}` },
+      });
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { errors: Array<{ status: number }> };
+      expect(body.errors[0]?.status).toBe(404);
+    },
+  );
+
   it('signs with HS512 and the client secret, verifiable with jose', async () => {
     const token = await jwtAsText();
     expect(decodeProtectedHeader(token)).toEqual({ typ: 'JWT', alg: 'HS512' });

@@ -9,6 +9,7 @@ import {
   signToken,
   startTestDemo,
 } from './support/demo-harness.js';
+import { decodeJwtPayload } from '../support/jwt-payload.js';
 
 let demo: Demo;
 let token1: string;
@@ -131,6 +132,17 @@ describe('WebSocket /points/live', () => {
     const live = await openLive(`?token=${nearlyExpired}`);
     const [code] = (await once(live.socket, 'close')) as [number];
     expect(code).toBe(4401);
+  });
+
+  it('keeps a socket open until its token expires, not before', async () => {
+    // Expires within the next one to two seconds.
+    const expiring = await signToken({ issuedAgoSeconds: 898 });
+    const expiresAtMs = (decodeJwtPayload(expiring)['exp'] as number) * 1000;
+    const live = await openLive(`?token=${expiring}`);
+    const [code] = (await once(live.socket, 'close')) as [number];
+    expect(code).toBe(4401);
+    // 20 ms of slack for timer rounding.
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAtMs - 20);
   });
 });
 

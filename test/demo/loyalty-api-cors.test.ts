@@ -45,6 +45,16 @@ describe('CORS', () => {
     expect(response.headers.get('vary')).toBe('Origin');
   });
 
+  it('takes an OPTIONS without Access-Control-Request-Method as a plain request, not a preflight', async () => {
+    const response = await fetch(`${api}/points`, {
+      method: 'OPTIONS',
+      headers: { origin: storefront() },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
   it('allows the storefront origin on actual responses, 401s included', async () => {
     const ok = await fetch(`${api}/points`, {
       headers: { ...bearer(token1), origin: storefront() },

@@ -72,7 +72,10 @@ describe('GET /points', () => {
   });
 
   it('answers 404 for unknown paths and 405 for the wrong method', async () => {
-    expect((await fetch(`${ctx.api}/nope`, { headers: bearer(ctx.token1) })).status).toBe(404);
+    for (const path of ['/nope', '/points/', '/points/redeem/', '/Points']) {
+      const response = await fetch(`${ctx.api}${path}`, { headers: bearer(ctx.token1) });
+      expect(response.status, path).toBe(404);
+    }
     const wrong = await fetch(`${ctx.api}/points`, {
       method: 'DELETE',
       headers: bearer(ctx.token1),

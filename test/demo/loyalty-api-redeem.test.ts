@@ -80,6 +80,13 @@ describe('POST /points/redeem', () => {
     expect(await response.json()).toMatchObject({ error: 'unsupported_media_type' });
   });
 
+  it('reads the media type case-insensitively, parameters and all', async () => {
+    const before = await balance(ctx.token1);
+    const response = await redeem(ctx.token1, '{"points":2}', 'Application/JSON; Charset=UTF-8');
+    expect(response.status).toBe(200);
+    expect(await balance(ctx.token1)).toBe(before - 2);
+  });
+
   it('answers 413 for a body over 1 KiB', async () => {
     const response = await redeem(ctx.token1, JSON.stringify({ points: 1, pad: 'x'.repeat(2000) }));
     expect(response.status).toBe(413);
