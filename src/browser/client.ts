@@ -92,6 +92,8 @@ export interface CustomerAuthClient {
   getCustomer(): CustomerSummary | null;
   /**
    * Drops the cached token here and in other tabs (for example after a GraphQL `logout` mutation).
+   * With sockets or event sources open, a client asks for a token at once: a sign-out or another
+   * shopper closes them.
    * Called from an `invalidate` listener, it drops the token here only, with no second event and
    * no notice to the other tabs (a notice there would echo back and forth between tabs).
    * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
@@ -213,19 +215,26 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     }
   };
   const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
+  // The token dropped with sockets still open (a restore from the back/forward cache, invalidate()
+  // here or in another tab): is their shopper still here? A token's arrival tells (a switch or a
+  // 404 closes them); the token itself is not used.
+  const recheck = () => {
+    if (isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
+  };
   const post = watchIdentity(
     resolved,
     signal,
     (local) => {
       if (local == 'logout') signOut();
       else bump(local);
-      // Restored from the back/forward cache with sockets still open: is their shopper still here?
-      // A token's arrival tells (a switch or a 404 closes them); the token itself is not used.
-      if (local == 'pageshow' && isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
+      if (local == 'pageshow') recheck();
     },
     (notice) => {
       const id = notice.slice(1);
-      if (notice[0] != 'c' || !customer) bump('tab');
+      if (notice[0] != 'c' || !customer) {
+        bump('tab');
+        recheck();
+      }
       // Compared as numbers: a page rendered for customer "01" is customer 1's.
       else if (!id || +id !== customer.id) change(id ? null : undefined);
     },
@@ -268,6 +277,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // first, like a sign-out.
       if (!dispatching) post('i');
       bump('invalidate');
+      recheck();
     },
     on,
     destroy() {

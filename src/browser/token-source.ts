@@ -48,6 +48,9 @@ interface CurrentCustomerClaims {
 }
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+// A longer token is refused, as the server half refuses it: decoding megabytes would hold the page
+// for seconds.
+const MAX_TOKEN_CHARS = 4096;
 // A token request that has not answered by then fails with TOKEN_REQUEST_FAILED, status 0.
 const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -64,6 +67,7 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   if (typeof jwt != 'string' || !JWT_SHAPE.test((jwt = jwt.trim()))) {
     throw new InvalidTokenError('not a JWT');
   }
+  if ((jwt as string).length > MAX_TOKEN_CHARS) throw new InvalidTokenError('too long');
   let claims: CurrentCustomerClaims | null;
   try {
     // `header` said outright: jwt-decode would read a polluted Object.prototype's otherwise.

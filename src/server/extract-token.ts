@@ -75,12 +75,24 @@ const WHITESPACE_OR_COMMA = /[\s,]/;
 const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
 
 /**
+ * A value's string form; `''` (no scheme) for one that has none (an object without a prototype,
+ * a `toString` that throws or is not a function).
+ */
+function text(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * A header's or parameter's values: a string, or an array for a repeated one. A value of another
  * type, which no HTTP request carries, is read as its string form: another scheme, never a crash.
  * @internal
  */
 export const texts = (value: unknown): string[] =>
-  (Array.isArray(value) ? (value as unknown[]) : [value]).map(String);
+  (Array.isArray(value) ? (value as unknown[]) : [value]).map(text);
 
 function authorizationValues(request: TokenRequestLike): string[] {
   const { headers } = request;
@@ -96,7 +108,7 @@ function authorizationValues(request: TokenRequestLike): string[] {
     for (let index = 0; index + 1 < raw.length; index += 2) {
       const name = raw[index];
       if (typeof name === 'string' && name.toLowerCase() === 'authorization') {
-        values.push(String(raw[index + 1]));
+        values.push(text(raw[index + 1]));
       }
     }
     // Adapters (serverless-http) and header-rewriting middleware leave rawHeaders empty or stale.

@@ -71,7 +71,7 @@ export interface RequireCustomerOptions {
  * Middleware from {@link requireCustomer}. With `next` (Express, Connect) it calls `next()` once
  * `req.customer` is set, or `next(error)` for a failure that is not the caller's. Without `next`
  * (plain `node:http`) await it: it resolves to the customer, or to `undefined` once it has
- * answered the request itself. It never rejects.
+ * answered the request itself. It never rejects, unless `next` throws: then with that error.
  *
  * @example
  * ```ts

@@ -7,7 +7,7 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { afterTasks, leavePage, newClient, restorePage } from './helpers/page.js';
+import { afterTasks, leavePage, newClient, otherTab, restorePage } from './helpers/page.js';
 import { madeSockets, useStorefrontAndSockets } from './helpers/socket-server.js';
 import { answeredFetch } from './helpers/storefront.js';
 import { CLIENT_ID } from './helpers/tokens.js';
@@ -188,6 +188,49 @@ describe('client.webSocket', () => {
     await Promise.all(asked);
     await answered();
     expect(env.server.tokenRequests).toHaveLength(2);
+  });
+
+  it('invalidate() with a socket open asks for a token: the same shopper keeps it, a sign-out closes it', async () => {
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], fetch });
+    const connection = env.sockets.nextConnection();
+    const socket = await auth.webSocket(wsOrigin() + '/live');
+    await opened(socket);
+    auth.invalidate();
+    await answered();
+    expect(env.server.tokenRequests).toHaveLength(2);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    expect(auth.getCustomer()?.id).toBe(1);
+    // Signed out elsewhere (the GraphQL API, say), then invalidate(): no later call is needed.
+    env.server.customerId = null;
+    auth.invalidate();
+    expect(await (await connection).closed).toEqual({ code: 4001, reason: 'logout' });
+    expect(env.server.tokenRequests).toHaveLength(3);
+    expect(auth.getCustomer()).toBeNull();
+  });
+
+  it("another tab's invalidate notice with a socket and an event source open asks once, closing both for another shopper", async () => {
+    FakeEventSource.created = [];
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({
+      allowedOrigins: [env.sockets.origin],
+      fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const connection = env.sockets.nextConnection();
+    await opened(await auth.webSocket(wsOrigin() + '/live'));
+    await auth.eventSource(env.sockets.origin + '/stream');
+    FakeEventSource.created[0]!.readyState = 1;
+    const tab = otherTab();
+    env.server.customerId = 2;
+    const switched = new Promise((resolve) => auth.on('customerchange', resolve));
+    tab.channel.postMessage('i');
+    expect(await switched).toMatchObject({ previous: { id: 1 }, current: { id: 2 } });
+    expect(await (await connection).closed).toEqual({ code: 4002, reason: 'customerchange' });
+    expect(FakeEventSource.created[0]!.closed).toBe(true);
+    await answered();
+    expect(env.server.tokenRequests).toHaveLength(2);
+    tab.channel.close();
   });
 
   it('lets go of a socket once it has closed: a later destroy() closes only the open ones', async () => {
@@ -402,14 +445,19 @@ describe('client.webSocket', () => {
     expect(socket.url).toBe('wss://api.example.com/live?room=a#frag');
   });
 
-  it('keeps sockets open on invalidate() and page lifecycle events', async () => {
-    const auth = newClient({ allowedOrigins: [env.sockets.origin] });
+  it('keeps sockets open on invalidate() and page lifecycle events while the shopper stays', async () => {
+    const { fetch, answered } = answeredFetch();
+    const auth = newClient({ allowedOrigins: [env.sockets.origin], fetch });
     const socket = await auth.webSocket(wsOrigin() + '/live');
     await opened(socket);
-    auth.invalidate();
     leavePage();
     // After the pagehide task, which drops the token.
     await afterTasks(1);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    // Asks whose the socket is, and keeps it for the same shopper.
+    auth.invalidate();
+    await answered();
+    expect(env.server.tokenRequests).toHaveLength(2);
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });

@@ -422,10 +422,19 @@ function changeSession(scenario: Scenario) {
   scenario.session = scenario.random.chance(0.25) ? null : scenario.random.pick(SHOPPERS);
 }
 
+/** With sockets still open after a drop, the client asks at once whose they are. */
+const expectRecheck = (scenario: Scenario, before: number, what: string) => {
+  const open = scenario.sockets.some((socket) => !socket.expectedClose);
+  const asked = scenario.requests.length - before;
+  check(scenario, asked == (open ? 1 : 0), `${what} asked for ${asked} tokens, open: ${open}`);
+};
+
 function invalidate(scenario: Scenario) {
+  const before = scenario.requests.length;
   bump(scenario, 'invalidate');
   scenario.expectedNotices.push('i');
   scenario.client.invalidate();
+  expectRecheck(scenario, before, 'invalidate()');
 }
 
 /** Another tab: "drop your token", or a page rendered for a guest or for some customer. */
@@ -437,21 +446,21 @@ async function tabNotice(scenario: Scenario) {
     'c' + String(random.pick(SHOPPERS)),
     'c0' + String(random.pick(SHOPPERS)),
   ]);
+  const drops = notice[0] != 'c' || scenario.customer === null;
   noticeTakesEffect(scenario, notice);
-  const before = scenario.delivered;
+  const [before, requested] = [scenario.delivered, scenario.requests.length];
   scenario.spy.postMessage(notice);
   const arrived = await turnsUntil(() => scenario.delivered > before);
   check(scenario, arrived, 'a tab notice never arrived');
+  if (drops) expectRecheck(scenario, requested, `notice '${notice}'`);
 }
 
 /** Back from the back/forward cache: with a connection still open, the client asks at once. */
 function restore(scenario: Scenario) {
-  const open = scenario.sockets.some((socket) => !socket.expectedClose);
   const before = scenario.requests.length;
   bump(scenario, 'pageshow');
   restorePage();
-  const asked = scenario.requests.length - before;
-  check(scenario, asked == (open ? 1 : 0), `a restore asked for ${asked} tokens, open: ${open}`);
+  expectRecheck(scenario, before, 'a restore');
 }
 
 /** The page goes into the back/forward cache and comes back, a task later or at once. */

@@ -109,13 +109,22 @@ function hear(world: World, tab: Tab, event: MessageEvent, listener: EventListen
   const before = tab.client.getCustomer()?.id ?? null;
   const [posted, mark] = [tab.posted.length, tab.local.length];
   const open = tab.sockets.filter((socket) => socket.readyState == 1);
+  const fence = world.requests.length;
   listener(event);
   const heard = tab.local.splice(mark);
   const rule = noticeRule(notice, before);
   const where = `tab ${tab.name} hearing '${notice}' as ${before}`;
   check(world, heard.join() == rule.events.join(), `${where}: events [${heard.join()}]`);
   check(world, tab.posted.length == posted, `${where}: posted a notice back`);
-  if (rule.events.length) tab.fence = world.requests.length;
+  if (rule.events.length) tab.fence = fence;
+  // A dropped token with sockets still open: one request at once asks whose they are.
+  const asked = world.requests.length - fence;
+  const recheck = rule.events.length && !rule.close && open.length ? 1 : 0;
+  check(
+    world,
+    asked == recheck,
+    `${where}: asked for ${asked} tokens, ${open.length} sockets open`,
+  );
   const after = tab.client.getCustomer()?.id ?? null;
   check(world, after === (rule.close ? null : before), `${where}: now knows ${after}`);
   for (const socket of open) {
@@ -250,8 +259,12 @@ function changeSession(world: World) {
 function invalidate(world: World) {
   const tab = world.random.pick(world.tabs);
   tab.own++;
+  const open = tab.sockets.some((socket) => socket.readyState == 1);
+  const before = world.requests.length;
   tab.client.invalidate();
   check(world, tab.posted.at(-1) == 'i', `tab ${tab.name}: invalidate() did not post 'i'`);
+  const asked = world.requests.length - before;
+  check(world, asked == (open ? 1 : 0), `tab ${tab.name}: invalidate() asked for ${asked} tokens`);
 }
 
 /** A click on the logout link in one tab: the storefront signs the shopper out as it goes. */

@@ -186,6 +186,24 @@ describe('the token request', () => {
     // Names the problem, never quotes the body (which may hold a token).
     expect((error as Error).message).toBe('bc-customer-auth: invalid token: not a JWT');
   });
+
+  it('takes a token of up to 4,096 characters, as the server half does; a longer one is INVALID_TOKEN', async () => {
+    const sized = (padding: number) => makeJwt(7, { padding: 'x'.repeat(padding) });
+    let padding = 0;
+    while (sized(padding + 1).length <= 4096) padding++;
+    const [longest, tooLong] = [sized(padding), sized(padding + 1)];
+    const client = newClient({ allowedOrigins: [], maxTokenAgeMs: 0 });
+    // Whitespace around it is not the token's.
+    server.tokenHandler = answerWith(200, JSON.stringify({ token: longest }).padEnd(9000));
+    await expect(client.getToken()).resolves.toBe(longest);
+    server.tokenHandler = answerWith(200, tooLong, 'text/plain');
+    const error = await client.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect((error as Error).message).toBe('bc-customer-auth: invalid token: too long');
+    expect(longest.length).toBeGreaterThan(4094);
+    expect(tooLong.length).toBeGreaterThan(4096);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
 });
 
 describe('parseToken', () => {

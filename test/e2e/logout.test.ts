@@ -12,6 +12,7 @@ import {
   signedInPage,
   waitForStorePage,
   withoutBeacon,
+  type StoreWindow,
 } from './support/store-page.js';
 
 type Store = ReturnType<typeof useStoreInChromium>;
@@ -129,6 +130,30 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     await expect.poll(() => socketA.closedAt).toBeDefined();
     await expect.poll(() => loggedEvents(tabA)).toContain('logout');
     await expectNotSignedInCall(tabA, demo);
+  });
+
+  it('5. invalidate() after a sign-out no page saw (a fetch, like a GraphQL logout) closes the live socket in every tab', async () => {
+    const { demo } = store;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
+    const { page: tabB, socket: socketB } = await signedInTab(store);
+    const asked = jwtRequests(demo).length;
+
+    await tabB.evaluate(async () => {
+      await fetch('/login.php?action=logout');
+      (window as unknown as StoreWindow).BcCustomerAuth.getDefaultClient()?.invalidate();
+    });
+
+    // No call follows: each tab asks whose its socket is, and the 404 closes it.
+    await expect.poll(() => socketB.closeCode).toBe(CLOSE_CODE_LOGOUT);
+    await expect.poll(() => socketA.closeCode).toBe(CLOSE_CODE_LOGOUT);
+    await expect.poll(() => loggedEvents(tabA)).toContain('logout');
+    expect(await loggedEvents(tabB)).toContain('logout');
+    // One request a tab, or two in tab A when tab B's sign-out notice overtakes its answer.
+    const statuses = jwtRequests(demo)
+      .slice(asked)
+      .map((request) => request.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((status) => status !== 404)).toEqual([]);
   });
 
   it('4b. a logout click the page cancels (a "Sign out?" confirm answered no) signs nobody out', async () => {

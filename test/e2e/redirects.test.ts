@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../demo/lib/request-recorder.js';
+import { decodeJwtPayload } from '../support/jwt-payload.js';
 import { describeInChromium } from './support/chromium.js';
 import { CLIENT_ID, bearerCustomerId } from './support/demo-servers.js';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.js';
@@ -25,7 +26,7 @@ function startRedirectingApi(target: () => string): Promise<RecordingServer> {
 /** What a call made in the page came to: the response's type and status, or the error. */
 type Outcome = { type: string; status: number } | { error: string };
 
-describeInChromium('redirects: the token never follows one', () => {
+describeInChromium('redirects: the token follows none the SDK can stop', () => {
   let elsewhere: RecordingServer;
   let redirecting: RecordingServer;
   beforeAll(async () => {
@@ -108,5 +109,21 @@ describeInChromium('redirects: the token never follows one', () => {
     const calls = sentTo(redirecting.requests);
     expect(calls.map((call) => bearerCustomerId(call.authorization))).toEqual([1]);
     expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('an event source, which has no redirect option, follows a redirect that keeps the query: why a stream path must never redirect', async () => {
+    const { page } = await signedInPage(store);
+    await page.evaluate(
+      async ([appClientId, api]) => {
+        const { BcCustomerAuth } = window as unknown as StoreWindow;
+        const auth = BcCustomerAuth.createCustomerAuth({ appClientId, allowedOrigins: [api] });
+        await auth.eventSource(`${api}/points/stream`);
+      },
+      [CLIENT_ID, redirecting.origin] as const,
+    );
+    await expect.poll(() => elsewhere.requests.length).toBeGreaterThan(0);
+    const [followed] = elsewhere.requests;
+    expect(followed?.path).toBe('/points/stream');
+    expect(decodeJwtPayload(followed?.query.get('token') ?? '').customer.id).toBe(1);
   });
 });

@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, extractToken } from '../../src/server/index.js';
 
 const TOKEN = 'aaa.bbb.ccc';
+// Values String() throws for.
+const noString = Object.create(null) as object;
+const throwing = () => {
+  throw new Error('no string form');
+};
 
 function expectInvalidRequest(run: () => unknown): void {
   let error: unknown;
@@ -211,9 +216,21 @@ describe('extractToken', () => {
     ['an array holding a number', { authorization: [5] }],
     ['an object', { authorization: { scheme: 'Bearer', token: TOKEN } }],
     ['a Map holding a number', new Map([['authorization', 5]])],
+    // Objects that have no string form: String() throws for each.
+    ['an object without a prototype', { authorization: Object.create(null) as object }],
+    ['an object whose toString is no function', { authorization: { toString: 1 } }],
+    ['an array holding one whose toString throws', { authorization: [{ toString: throwing }] }],
+    ['a Map holding an object without a prototype', new Map([['authorization', noString]])],
   ])('reads an Authorization value that is %s as another scheme, not a crash', (_kind, headers) => {
     // No HTTP request carries one; a framework's own request shape might.
     expect(extractToken({ headers: headers as never })).toBeUndefined();
+  });
+
+  it('reads a rawHeaders value that has no string form as another scheme, not a crash', () => {
+    const rawHeaders = ['Authorization', noString] as never;
+    expect(extractToken({ headers: { authorization: `Bearer ${TOKEN}` }, rawHeaders })).toBe(
+      undefined,
+    );
   });
 
   it('counts a non-string value beside a Bearer one as a repeated header', () => {

@@ -235,13 +235,36 @@ describe('requireCustomer without next, on its own', () => {
     },
   );
 
-  it('answers 401 unauthorized, not 500, when a framework hands it a number as the Authorization value', async () => {
+  it.each([
+    ['a number', 5],
+    ['an object without a prototype, which has no string form', Object.create(null) as object],
+  ])(
+    'answers 401 unauthorized, not 500, when a framework hands it %s as the Authorization value',
+    async (_kind, authorization) => {
+      const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+      const next = vi.fn();
+      await requireCustomer(testVerifier())(
+        { headers: { authorization: authorization as never } },
+        res,
+        next,
+      );
+      expect(next).not.toHaveBeenCalled();
+      expect(res.statusCode).toBe(401);
+      expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
+    },
+  );
+
+  it("rejects with a throwing next's own error, having answered nothing itself", async () => {
     const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
-    const next = vi.fn();
-    await requireCustomer(testVerifier())({ headers: { authorization: 5 as never } }, res, next);
-    expect(next).not.toHaveBeenCalled();
-    expect(res.statusCode).toBe(401);
-    expect(res.end).toHaveBeenCalledWith(JSON.stringify({ error: 'unauthorized' }));
+    const thrown = new Error('the next handler failed');
+    const next = vi.fn(() => {
+      throw thrown;
+    });
+    const req = { headers: { authorization: `Bearer ${VALID}` } };
+    await expect(requireCustomer(testVerifier())(req, res, next)).rejects.toBe(thrown);
+    expect(next).toHaveBeenCalledTimes(1);
+    expect(next).toHaveBeenCalledWith();
+    expect(res.end).not.toHaveBeenCalled();
   });
 
   it('answers an OPTIONS request object without headers 500 server_error, as any request without headers, never rejecting', async () => {
