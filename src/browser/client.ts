@@ -95,7 +95,8 @@ export interface CustomerAuthClient {
    * With sockets or event sources open, a client asks for a token at once: a sign-out or another
    * shopper closes them.
    * Called from an `invalidate` listener, it drops the token here only, with no second event and
-   * no notice to the other tabs (a notice there would echo back and forth between tabs).
+   * no notice to the other tabs (a notice there would echo back and forth between tabs); from a
+   * `token` listener, likewise with no notice, and without asking again for the sockets.
    * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
    */
   invalidate(): void;
@@ -146,6 +147,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
 
   // An `invalidate` event being dispatched: a listener's own invalidate() has nothing to announce.
   let dispatching = false;
+  // A token being delivered: a listener's own invalidate() neither tells the other tabs nor asks
+  // whose the sockets are, or two tabs whose listeners drop every token would go on for ever, each
+  // answering the other's notice with a token and that token with a notice.
+  let delivering = false;
   // The last identity event: the token that announced a customer switch, else a new marker. A
   // token that arrived across one is not used, unless it is that token.
   let lastEvent: object = {};
@@ -187,14 +192,19 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     createTokenSource(resolved, signal),
     (token) => {
       const current = token[1];
-      if (lastSeen && !isSameShopper(current, lastSeen)) {
-        post('c' + String(current.id));
-        // Sets `customer`: a sign-out from one of its listeners must stick.
-        change(current, token);
-      } else {
-        customer = lastSeen = current;
+      delivering = true;
+      try {
+        if (lastSeen && !isSameShopper(current, lastSeen)) {
+          post('c' + String(current.id));
+          // Sets `customer`: a sign-out from one of its listeners must stick.
+          change(current, token);
+        } else {
+          customer = lastSeen = current;
+        }
+        emit('token', { customer: current });
+      } finally {
+        delivering = false;
       }
-      emit('token', { customer: current });
     },
     (error) => {
       if (customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
@@ -273,11 +283,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     getToken: (options) => useToken(options?.signal, options?.force, (token) => token[0]),
     getCustomer: () => customer,
     invalidate() {
-      // From an `invalidate` listener: no echo, which would bounce between tabs for ever. Told
-      // first, like a sign-out.
-      if (!dispatching) post('i');
+      // From an `invalidate` or `token` listener: no echo, which would bounce between tabs for
+      // ever. Told first, like a sign-out.
+      if (!dispatching && !delivering) post('i');
       bump('invalidate');
-      recheck();
+      if (!delivering) recheck();
     },
     on,
     destroy() {

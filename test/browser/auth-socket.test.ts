@@ -233,6 +233,39 @@ describe('client.webSocket', () => {
     tab.channel.close();
   });
 
+  it('invalidate() from a token listener neither asks again for the sockets nor tells the other tabs: a listener that drops every token ends', async () => {
+    const tab = otherTab();
+    const clients = [1, 2].map(() => {
+      const { fetch, answered } = answeredFetch();
+      const socket = { readyState: WebSocket.OPEN as number, close() {} };
+      const auth = newClient({
+        allowedOrigins: ['https://api.example.com'],
+        fetch,
+        WebSocket: function () {
+          return socket;
+        } as unknown as typeof WebSocket,
+      });
+      return { auth, answered };
+    });
+    for (const { auth } of clients) {
+      await auth.webSocket('wss://api.example.com/live');
+      auth.on('token', () => {
+        auth.invalidate();
+      });
+    }
+    expect(env.server.tokenRequests).toHaveLength(2);
+    // Two tabs of one page: the second hears the first's notice and asks whose its socket is.
+    clients[0]!.auth.invalidate();
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(clients.map(({ answered }) => answered()));
+      await afterTasks(1);
+    }
+    // Each gives up after its token listener dropped 5 tokens in a row.
+    expect(env.server.tokenRequests).toHaveLength(2 + 5 + 5);
+    expect(await tab.heardSoFar()).toEqual(['i']);
+    tab.channel.close();
+  });
+
   it('lets go of a socket once it has closed: a later destroy() closes only the open ones', async () => {
     // Sockets whose state the test sets; each records the close() calls it gets.
     const sockets: { readyState: number; closes: number[] }[] = [];
