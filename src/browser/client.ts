@@ -95,8 +95,7 @@ export interface CustomerAuthClient {
    * With sockets or event sources open, a client asks for a token at once: a sign-out or another
    * shopper closes them.
    * Called from an `invalidate` listener, it drops the token here only, with no second event and
-   * no notice to the other tabs (a notice there would echo back and forth between tabs); from a
-   * `token` listener, likewise with no notice, and without asking again for the sockets.
+   * no notice to the other tabs (a notice there would echo back and forth between tabs).
    * @example auth.invalidate(); // after signing the shopper out through the GraphQL API
    */
   invalidate(): void;
@@ -147,10 +146,6 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
 
   // An `invalidate` event being dispatched: a listener's own invalidate() has nothing to announce.
   let dispatching = false;
-  // A token being delivered: a listener's own invalidate() neither tells the other tabs nor asks
-  // whose the sockets are, or two tabs whose listeners drop every token would go on for ever, each
-  // answering the other's notice with a token and that token with a notice.
-  let delivering = false;
   // The last identity event: the token that announced a customer switch, else a new marker. A
   // token that arrived across one is not used, unless it is that token.
   let lastEvent: object = {};
@@ -188,23 +183,21 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     change();
   };
 
+  // Another shopper than the last token named: the other tabs are told, and it is a switch (which
+  // sets `customer`: a sign-out from one of its listeners must stick).
+  const switched = (current: CustomerSummary, keep?: ReceivedToken) => {
+    if (!lastSeen || isSameShopper(current, lastSeen)) return false;
+    post('c' + String(current.id));
+    change(current, keep);
+    return true;
+  };
+  const source = createTokenSource(resolved, signal);
   const [getCached, clearCache] = createTokenCache(
-    createTokenSource(resolved, signal),
+    source,
     (token) => {
       const current = token[1];
-      delivering = true;
-      try {
-        if (lastSeen && !isSameShopper(current, lastSeen)) {
-          post('c' + String(current.id));
-          // Sets `customer`: a sign-out from one of its listeners must stick.
-          change(current, token);
-        } else {
-          customer = lastSeen = current;
-        }
-        emit('token', { customer: current });
-      } finally {
-        delivering = false;
-      }
+      if (!switched(current, token)) customer = lastSeen = current;
+      emit('token', { customer: current });
     },
     (error) => {
       if (customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
@@ -225,11 +218,22 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     }
   };
   const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
-  // The token dropped with sockets still open (a restore from the back/forward cache, invalidate()
-  // here or in another tab): is their shopper still here? A token's arrival tells (a switch or a
-  // 404 closes them); the token itself is not used.
+  // The token dropped by invalidate() here or in another tab, with sockets still open: is their
+  // shopper still here? Asked outside the cache: the answer serves no call and raises no `token`
+  // event, so a `token` listener that calls invalidate() cannot make it ask again without end. A
+  // 404 signs out, another shopper is a switch: either closes them. An answer that comes after a
+  // later identity event is not used; that event asked again.
   const recheck = () => {
-    if (isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
+    if (!isAnyOpen()) return;
+    const seen = lastEvent;
+    source().then(
+      (token) => {
+        if (seen == lastEvent) switched(token[1]);
+      },
+      (error: unknown) => {
+        if (seen == lastEvent && customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
+      },
+    );
   };
   const post = watchIdentity(
     resolved,
@@ -237,7 +241,9 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     (local) => {
       if (local == 'logout') signOut();
       else bump(local);
-      if (local == 'pageshow') recheck();
+      // Restored from the back/forward cache with sockets still open: is their shopper still here?
+      // A token's arrival tells (a switch or a 404 closes them); the token itself is not used.
+      if (local == 'pageshow' && isAnyOpen()) useToken(null, false, Boolean).catch(() => undefined);
     },
     (notice) => {
       const id = notice.slice(1);
@@ -283,11 +289,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     getToken: (options) => useToken(options?.signal, options?.force, (token) => token[0]),
     getCustomer: () => customer,
     invalidate() {
-      // From an `invalidate` or `token` listener: no echo, which would bounce between tabs for
-      // ever. Told first, like a sign-out.
-      if (!dispatching && !delivering) post('i');
+      // From an `invalidate` listener: no echo, which would bounce between tabs for ever. Told
+      // first, like a sign-out.
+      if (!dispatching) post('i');
       bump('invalidate');
-      if (!delivering) recheck();
+      recheck();
     },
     on,
     destroy() {

@@ -52,6 +52,8 @@ interface TokenRequest {
   shopper: number | null;
   answered: boolean;
   respond: (response: Response) => void;
+  /** Asked outside the cache, whose the open sockets are (see `recheck` in client.ts). */
+  probe?: boolean;
 }
 
 interface FakeSocket extends RecordedSocket {
@@ -175,6 +177,22 @@ function tokenArrives(scenario: Scenario, shopper: number, token: string) {
   if (scenario.invalidateOnToken && !scenario.destroyed) {
     scenario.invalidateOnToken = false;
     bump(scenario, 'invalidate');
+    scenario.expectedNotices.push('i');
+  }
+}
+
+/**
+ * A check of whose the open sockets are, answered: used only if no identity event came since it
+ * asked. Another shopper is a switch, a 404 a sign-out; it serves no call, raises no `token` event.
+ */
+function probeAnswered(scenario: Scenario, request: TokenRequest, outcome: Outcome) {
+  if (scenario.destroyed || request.epochAtStart != scenario.epoch) return;
+  const { shopper } = request;
+  if (outcome == 'token' && scenario.lastSeen !== null && scenario.lastSeen !== shopper) {
+    scenario.expectedNotices.push('c' + String(shopper));
+    change(scenario, shopper);
+  } else if (outcome == 'not-signed-in' && scenario.customer !== null) {
+    signOut(scenario);
   }
 }
 
@@ -185,6 +203,7 @@ function answerTakesEffect(
   outcome: Outcome,
   token: string,
 ) {
+  if (request.probe) return probeAnswered(scenario, request, outcome);
   const { epoch, applied, destroyed } = scenario;
   if (destroyed || request.epochAtStart != epoch || request.number < applied) return;
   scenario.applied = request.number;
@@ -429,11 +448,15 @@ function changeSession(scenario: Scenario) {
   scenario.session = scenario.random.chance(0.25) ? null : scenario.random.pick(SHOPPERS);
 }
 
-/** With sockets still open after a drop, the client asks at once whose they are. */
-const expectRecheck = (scenario: Scenario, before: number, what: string) => {
+/**
+ * With sockets still open after a drop, the client asks at once whose they are: outside the cache
+ * (`probe`), but through it on a restore.
+ */
+const expectRecheck = (scenario: Scenario, before: number, what: string, probe = true) => {
   const open = scenario.sockets.some((socket) => !socket.expectedClose);
   const asked = scenario.requests.length - before;
   check(scenario, asked == (open ? 1 : 0), `${what} asked for ${asked} tokens, open: ${open}`);
+  if (asked == 1) scenario.requests.at(-1)!.probe = probe;
 };
 
 function invalidate(scenario: Scenario) {
@@ -467,7 +490,7 @@ function restore(scenario: Scenario) {
   const before = scenario.requests.length;
   bump(scenario, 'pageshow');
   restorePage();
-  expectRecheck(scenario, before, 'a restore');
+  expectRecheck(scenario, before, 'a restore', false);
 }
 
 /** The page goes into the back/forward cache and comes back, a task later or at once. */
@@ -619,9 +642,9 @@ function askOnEveryToken(scenario: Scenario) {
 }
 
 /**
- * A `token` listener calls invalidate() once: the token is dropped here only. It posts no notice
- * (the other tab would answer it with a token request of its own, and so on) and asks for no
- * token, also with sockets open; the calls waiting for the token ask again.
+ * A `token` listener calls invalidate() once: the calls waiting for the token ask again, and with
+ * sockets open the client asks whose they are, outside the cache: that answer raises no `token`
+ * event, so such a listener cannot make it ask without end.
  */
 function invalidateOnNextToken(scenario: Scenario) {
   const { client } = scenario;
@@ -631,7 +654,8 @@ function invalidateOnNextToken(scenario: Scenario) {
     const before = scenario.requests.length;
     client.invalidate();
     const asked = scenario.requests.length - before;
-    check(scenario, asked == 0, `invalidate() from a token listener asked for ${asked} tokens`);
+    check(scenario, asked <= 1, `invalidate() from a token listener asked for ${asked} tokens`);
+    if (asked) scenario.requests.at(-1)!.probe = true;
   });
 }
 

@@ -447,7 +447,9 @@ describe('token cache: out-of-order and stale answers', () => {
     server.customerId = null;
     release();
     await expect(pending).rejects.toBeInstanceOf(NotSignedInError);
-    expect(server.tokenRequests).toHaveLength(3);
+    // The event source's, the disowned one, the check of whose the event source is, and one ask
+    // again, or two when the check's 404 (a sign-out) lands between the disowned answer and it.
+    expect(server.tokenRequests.length).toBeOneOf([4, 5]);
     expect(auth.getCustomer()).toBeNull();
     expect(logouts).toHaveLength(1);
     expect(closed).toHaveLength(1);

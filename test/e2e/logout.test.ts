@@ -132,6 +132,34 @@ describeInChromium('scenarios 4–5: logout in the same tab and in another tab',
     await expectNotSignedInCall(tabA, demo);
   });
 
+  it('5. invalidate() while still signed in: each tab with a live socket asks once and keeps it, even when its token listeners invalidate in turn', async () => {
+    const { demo } = store;
+    const { page: tabA, socket: socketA } = await signedInTab(store);
+    const { page: tabB, socket: socketB } = await signedInTab(store);
+    // A listener that drops every token a task after it arrives, as one checking each shopper
+    // with a backend of its own might.
+    for (const tab of [tabA, tabB]) {
+      await tab.evaluate(() => {
+        const auth = (window as unknown as StoreWindow).BcCustomerAuth.getDefaultClient();
+        auth?.on('token', () => setTimeout(() => auth.invalidate()));
+      });
+    }
+    const asked = jwtRequests(demo).length;
+
+    await tabB.evaluate(() => {
+      (window as unknown as StoreWindow).BcCustomerAuth.getDefaultClient()?.invalidate();
+    });
+
+    await expect.poll(() => jwtRequests(demo).length).toBe(asked + 2);
+    // Had a check raised a token event, the listeners would have asked again by now.
+    await Promise.all([tabA, tabB].map((tab) => afterPageTasks(tab, 10)));
+    const statuses = jwtRequests(demo)
+      .slice(asked)
+      .map((request) => request.status);
+    expect(statuses).toEqual([200, 200]);
+    expect([socketA.closedAt, socketB.closedAt]).toEqual([undefined, undefined]);
+  });
+
   it('5. invalidate() after a sign-out no page saw (a fetch, like a GraphQL logout) closes the live socket in every tab', async () => {
     const { demo } = store;
     const { page: tabA, socket: socketA } = await signedInTab(store);
