@@ -33,13 +33,14 @@ export const IIFE_GOAL_BYTES = 3072;
  * server reads a plain headers record as a record when a polluted `Object.prototype.get` exists;
  * open sockets are checked for their shopper after `invalidate()` here or in another tab, which
  * left them open after a sign-out, with a request outside the cache that raises no `token` event,
- * so a `token` listener that calls `invalidate()` cannot make it ask without end; a token over
+ * so a `token` listener that calls `invalidate()` cannot make it ask without end, and whose
+ * answer is ignored after a newer token, which it would otherwise overrule; a token over
  * 4,096 characters is refused before decoding, which held the page for seconds).
  */
 export const SIZE_BUDGETS = {
-  iife: 4800,
+  iife: 4864,
   esmFetchOnly: 384,
-  esmConfigureAndFetch: 4544,
+  esmConfigureAndFetch: 4608,
   esmEverything: 4736,
   server: 6208,
 };

@@ -149,6 +149,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The last identity event: the token that announced a customer switch, else a new marker. A
   // token that arrived across one is not used, unless it is that token.
   let lastEvent: object = {};
+  // The last token the cache took.
+  let lastToken: ReceivedToken | undefined;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
@@ -195,7 +197,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   const [getCached, clearCache] = createTokenCache(
     source,
     (token) => {
-      const current = token[1];
+      const current = (lastToken = token)[1];
       if (!switched(current, token)) customer = lastSeen = current;
       emit('token', { customer: current });
     },
@@ -221,19 +223,24 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The token dropped by invalidate() here or in another tab, with sockets still open: is their
   // shopper still here? Asked outside the cache: the answer serves no call and raises no `token`
   // event, so a `token` listener that calls invalidate() cannot make it ask again without end. A
-  // 404 signs out, another shopper is a switch: either closes them. An answer that comes after a
-  // later identity event is not used; that event asked again.
+  // 404 signs out, another shopper is a switch: either closes them. An answer is not used after a
+  // later identity event (which asked again) or a token the cache took since (asked later: newer).
+  // Not as the client is destroyed: the source would throw at once.
   const recheck = () => {
-    if (!isAnyOpen()) return;
-    const seen = lastEvent;
-    source().then(
-      (token) => {
-        if (seen == lastEvent) switched(token[1]);
-      },
-      (error: unknown) => {
-        if (seen == lastEvent && customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
-      },
-    );
+    if (!isAnyOpen() || signal.aborted) return;
+    const seen = [lastEvent, lastToken];
+    const current = () => seen[0] == lastEvent && seen[1] == lastToken;
+    source()
+      .then(
+        (token) => {
+          if (current()) switched(token[1]);
+        },
+        (error: unknown) => {
+          if (current() && customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
+        },
+      )
+      // A listener's error: browsers report it, DOM stand-ins in tests rethrow it.
+      .catch(() => undefined);
   };
   const post = watchIdentity(
     resolved,

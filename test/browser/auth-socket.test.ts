@@ -278,6 +278,109 @@ describe('client.webSocket', () => {
     },
   );
 
+  describe('the check of whose the open sockets are, answered late', () => {
+    /** A client with a stand-in socket, whose token answers (a getToken option) the test gives. */
+    async function checkedClient() {
+      const answers: ((jwt: string | null) => void)[] = [];
+      const closes: [number, string][] = [];
+      const socket = {
+        readyState: WebSocket.OPEN as number,
+        close(code: number, reason: string) {
+          closes.push([code, reason]);
+          socket.readyState = WebSocket.CLOSED;
+        },
+      };
+      const auth = newClient({
+        allowedOrigins: ['https://api.example.com'],
+        getToken: () => new Promise<string | null>((resolve) => answers.push(resolve)),
+        WebSocket: function () {
+          return socket;
+        } as unknown as typeof WebSocket,
+      });
+      const events: string[] = [];
+      auth.on('logout', () => events.push('logout'));
+      auth.on('customerchange', () => events.push('customerchange'));
+      const opening = auth.webSocket('wss://api.example.com/live');
+      answers[0]?.(makeJwt(1));
+      await opening;
+      return { auth, answers, closes, events };
+    }
+
+    it.each([
+      ['a 404', null],
+      ["another shopper's token", makeJwt(2)],
+    ])(
+      'ignores %s that comes after a newer token: no false sign-out or switch, here or in other tabs',
+      async (_what, stale) => {
+        const tab = otherTab();
+        const { auth, answers, closes, events } = await checkedClient();
+        // The check (request 2) goes out; the shopper signs in again, and a forced call asks after.
+        auth.invalidate();
+        const later = auth.getToken({ force: true });
+        await afterTasks(2);
+        expect(answers).toHaveLength(3);
+        answers[2]?.(makeJwt(1));
+        await later;
+        answers[1]?.(stale);
+        await afterTasks(2);
+        expect(closes).toEqual([]);
+        expect(events).toEqual([]);
+        expect(auth.getCustomer()?.id).toBe(1);
+        expect(await tab.heardSoFar()).toEqual(['i']);
+        tab.channel.close();
+      },
+    );
+
+    it('a logout listener that throws, reached from the check, leaves no unhandled rejection', async () => {
+      const rejections: unknown[] = [];
+      const record = (reason: unknown) => rejections.push(reason);
+      process.on('unhandledRejection', record);
+      try {
+        const { auth, answers, closes } = await checkedClient();
+        auth.on('logout', () => {
+          throw new Error('a listener failed');
+        });
+        auth.invalidate();
+        answers[1]?.(null);
+        await afterTasks(3);
+        expect(closes).toEqual([[4001, 'logout']]);
+        expect(rejections).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', record);
+      }
+    });
+
+    it('invalidate() while destroy() closes the sockets asks nothing and throws nothing', async () => {
+      let asked = 0;
+      const thrown: unknown[] = [];
+      const auth = newClient({
+        allowedOrigins: ['https://api.example.com'],
+        getToken: () => {
+          asked++;
+          return Promise.resolve(makeJwt(1));
+        },
+        // A socket whose close() (which destroy() calls) calls invalidate(), as a handler might.
+        WebSocket: function () {
+          return {
+            readyState: WebSocket.OPEN,
+            close() {
+              try {
+                auth.invalidate();
+              } catch (error) {
+                thrown.push(error);
+              }
+            },
+          };
+        } as unknown as typeof WebSocket,
+      });
+      await auth.webSocket('wss://api.example.com/live');
+      auth.destroy();
+      await afterTasks(1);
+      expect(thrown).toEqual([]);
+      expect(asked).toBe(1);
+    });
+  });
+
   it('a check answered from memory (a getToken option) by a token listener that invalidates ends too, leaving the page its tasks', async () => {
     const jwt = makeJwt(1);
     let asked = 0;

@@ -54,6 +54,8 @@ interface TokenRequest {
   respond: (response: Response) => void;
   /** Asked outside the cache, whose the open sockets are (see `recheck` in client.ts). */
   probe?: boolean;
+  /** For a probe: how many tokens the cache had taken when it asked. */
+  takenAtStart?: number;
 }
 
 interface FakeSocket extends RecordedSocket {
@@ -101,6 +103,8 @@ interface Scenario {
   destroyed: boolean;
   /** A `token` listener calls invalidate() on the next token (see `invalidateOnNextToken`). */
   invalidateOnToken?: boolean;
+  /** How many tokens the cache has taken (applied answers). */
+  taken: number;
   failures: string[];
 }
 
@@ -165,6 +169,7 @@ function signOut(scenario: Scenario) {
 }
 
 function tokenArrives(scenario: Scenario, shopper: number, token: string) {
+  scenario.taken++;
   const { lastSeen } = scenario;
   if (lastSeen !== null && lastSeen !== shopper) {
     scenario.expectedNotices.push('c' + String(shopper));
@@ -183,10 +188,12 @@ function tokenArrives(scenario: Scenario, shopper: number, token: string) {
 
 /**
  * A check of whose the open sockets are, answered: used only if no identity event came since it
- * asked. Another shopper is a switch, a 404 a sign-out; it serves no call, raises no `token` event.
+ * asked, and the cache took no token since (a newer answer). Another shopper is a switch, a 404 a
+ * sign-out; it serves no call, raises no `token` event.
  */
 function probeAnswered(scenario: Scenario, request: TokenRequest, outcome: Outcome) {
-  if (scenario.destroyed || request.epochAtStart != scenario.epoch) return;
+  const { destroyed, epoch, taken } = scenario;
+  if (destroyed || request.epochAtStart != epoch || request.takenAtStart != taken) return;
   const { shopper } = request;
   if (outcome == 'token' && scenario.lastSeen !== null && scenario.lastSeen !== shopper) {
     scenario.expectedNotices.push('c' + String(shopper));
@@ -344,6 +351,7 @@ function createScenario(seed: number): Scenario {
     delivered: 0,
     unauthorized: 0,
     destroyed: false,
+    taken: 0,
     failures: [],
   } as Omit<Scenario, 'client'> as Scenario;
   scenario.spy.onmessage = (event: MessageEvent) => scenario.notices.push(event.data);
@@ -448,6 +456,10 @@ function changeSession(scenario: Scenario) {
   scenario.session = scenario.random.chance(0.25) ? null : scenario.random.pick(SHOPPERS);
 }
 
+function markProbe(scenario: Scenario, probe = true) {
+  Object.assign(scenario.requests.at(-1)!, { probe, takenAtStart: scenario.taken });
+}
+
 /**
  * With sockets still open after a drop, the client asks at once whose they are: outside the cache
  * (`probe`), but through it on a restore.
@@ -456,7 +468,7 @@ const expectRecheck = (scenario: Scenario, before: number, what: string, probe =
   const open = scenario.sockets.some((socket) => !socket.expectedClose);
   const asked = scenario.requests.length - before;
   check(scenario, asked == (open ? 1 : 0), `${what} asked for ${asked} tokens, open: ${open}`);
-  if (asked == 1) scenario.requests.at(-1)!.probe = probe;
+  if (asked == 1) markProbe(scenario, probe);
 };
 
 function invalidate(scenario: Scenario) {
@@ -655,7 +667,7 @@ function invalidateOnNextToken(scenario: Scenario) {
     client.invalidate();
     const asked = scenario.requests.length - before;
     check(scenario, asked <= 1, `invalidate() from a token listener asked for ${asked} tokens`);
-    if (asked) scenario.requests.at(-1)!.probe = true;
+    if (asked) markProbe(scenario);
   });
 }
 
