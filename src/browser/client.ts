@@ -149,8 +149,9 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The last identity event: the token that announced a customer switch, else a new marker. A
   // token that arrived across one is not used, unless it is that token.
   let lastEvent: object = {};
-  // The last token the cache took.
+  // The last token the cache took; the check of the open sockets under way (see `recheck`).
   let lastToken: ReceivedToken | undefined;
+  let checking: object | undefined;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
@@ -225,11 +226,12 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // event, so a `token` listener that calls invalidate() cannot make it ask again without end. A
   // 404 signs out, another shopper is a switch: either closes them. An answer is not used after a
   // later identity event (which asked again) or a token the cache took since (asked later: newer).
-  // Not as the client is destroyed: the source would throw at once.
+  // Only the latest check's answer counts. Not as the client is destroyed: the source would throw
+  // at once.
   const recheck = () => {
     if (!isAnyOpen() || signal.aborted) return;
-    const seen = [lastEvent, lastToken];
-    const current = () => seen[0] == lastEvent && seen[1] == lastToken;
+    const seen = [lastEvent, lastToken, (checking = {})];
+    const current = () => seen[0] == lastEvent && seen[1] == lastToken && seen[2] == checking;
     source()
       .then(
         (token) => {
@@ -240,7 +242,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
         },
       )
       // A listener's error: browsers report it, DOM stand-ins in tests rethrow it.
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        if (seen[2] == checking) checking = undefined;
+      });
   };
   const post = watchIdentity(
     resolved,
@@ -260,6 +265,9 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       }
       // Compared as numbers: a page rendered for customer "01" is customer 1's.
       else if (!id || +id !== customer.id) change(id ? null : undefined);
+      // A page rendered for this shopper while a check is under way may be newer than the check's
+      // answer (a sign-out, then a sign-in): ask again; only that answer counts.
+      else if (checking) recheck();
     },
   );
   // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page

@@ -7,7 +7,7 @@ import {
   configure,
   getDefaultClient,
 } from '../../src/browser/index.js';
-import { afterTasks, leavePage, newClient, otherTab, restorePage } from './helpers/page.js';
+import { afterTasks, leavePage, newClient, otherTab, restorePage, until } from './helpers/page.js';
 import { madeSockets, useStorefrontAndSockets } from './helpers/socket-server.js';
 import { answeredFetch } from './helpers/storefront.js';
 import { CLIENT_ID, makeJwt } from './helpers/tokens.js';
@@ -330,6 +330,47 @@ describe('client.webSocket', () => {
         tab.channel.close();
       },
     );
+
+    it('uses only the latest check: a 404 for the check an invalidate listener started is ignored after the later one found the shopper', async () => {
+      const { auth, answers, closes, events } = await checkedClient();
+      let nested = false;
+      auth.on('invalidate', () => {
+        if (!nested) {
+          nested = true;
+          auth.invalidate();
+        }
+      });
+      auth.invalidate();
+      expect(answers).toHaveLength(3);
+      answers[2]?.(makeJwt(1));
+      await afterTasks(2);
+      answers[1]?.(null);
+      await afterTasks(2);
+      expect(closes).toEqual([]);
+      expect(events).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+    });
+
+    it('a page rendered for the same shopper while a check is under way asks again, and that answer decides (a sign-out, then a sign-in)', async () => {
+      const { auth, answers, closes, events } = await checkedClient();
+      const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+      // Signed out elsewhere; the check asks (and will hear 404).
+      auth.invalidate();
+      // The shopper signs in again: another tab's new page announces customer 1.
+      otherPage.postMessage('c1');
+      await until(() => answers.length == 3);
+      answers[1]?.(null);
+      answers[2]?.(makeJwt(1));
+      await afterTasks(2);
+      expect(closes).toEqual([]);
+      expect(events).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+      // With no check under way, such a page asks nothing.
+      otherPage.postMessage('c1');
+      await afterTasks(3);
+      expect(answers).toHaveLength(3);
+      otherPage.close();
+    });
 
     it('a logout listener that throws, reached from the check, leaves no unhandled rejection', async () => {
       const rejections: unknown[] = [];

@@ -120,11 +120,9 @@ function hear(world: World, tab: Tab, event: MessageEvent, listener: EventListen
   // A dropped token with sockets still open: one request at once asks whose they are.
   const asked = world.requests.length - fence;
   const recheck = rule.events.length && !rule.close && open.length ? 1 : 0;
-  check(
-    world,
-    asked == recheck,
-    `${where}: asked for ${asked} tokens, ${open.length} sockets open`,
-  );
+  // A page rendered for the same shopper asks again only while a check is under way (unseen here).
+  const ok = rule.events.length ? asked == recheck : asked <= (open.length ? 1 : 0);
+  check(world, ok, `${where}: asked for ${asked} tokens, ${open.length} sockets open`);
   const after = tab.client.getCustomer()?.id ?? null;
   check(world, after === (rule.close ? null : before), `${where}: now knows ${after}`);
   for (const socket of open) {
