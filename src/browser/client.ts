@@ -230,12 +230,12 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // at once.
   const recheck = () => {
     if (!isAnyOpen() || signal.aborted) return;
-    const seen = [lastEvent, lastToken, (checking = {})];
-    const current = () => seen[0] == lastEvent && seen[1] == lastToken && seen[2] == checking;
+    const [event, token, check] = [lastEvent, lastToken, (checking = {})];
+    const current = () => event == lastEvent && token == lastToken && check == checking;
     source()
       .then(
-        (token) => {
-          if (current()) switched(token[1]);
+        (answer) => {
+          if (current()) switched(answer[1]);
         },
         (error: unknown) => {
           if (current() && customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
@@ -244,7 +244,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // A listener's error: browsers report it, DOM stand-ins in tests rethrow it.
       .catch(() => undefined)
       .finally(() => {
-        if (seen[2] == checking) checking = undefined;
+        if (check == checking) checking = undefined;
       });
   };
   const post = watchIdentity(

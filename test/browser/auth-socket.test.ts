@@ -23,6 +23,12 @@ const opened = (socket: WebSocket) =>
     socket.addEventListener('error', () => reject(new Error('socket error')));
   });
 
+/** A WebSocket constructor that hands out the one stand-in socket it was given. */
+const alwaysReturns = (socket: object) =>
+  function () {
+    return socket;
+  } as unknown as typeof WebSocket;
+
 /** A stand-in EventSource that records what it was opened with. */
 class FakeEventSource {
   static created: FakeEventSource[] = [];
@@ -249,9 +255,7 @@ describe('client.webSocket', () => {
         const auth = newClient({
           allowedOrigins: ['https://api.example.com'],
           fetch,
-          WebSocket: function () {
-            return socket;
-          } as unknown as typeof WebSocket,
+          WebSocket: alwaysReturns(socket),
         });
         return { auth, answered };
       });
@@ -293,9 +297,7 @@ describe('client.webSocket', () => {
       const auth = newClient({
         allowedOrigins: ['https://api.example.com'],
         getToken: () => new Promise<string | null>((resolve) => answers.push(resolve)),
-        WebSocket: function () {
-          return socket;
-        } as unknown as typeof WebSocket,
+        WebSocket: alwaysReturns(socket),
       });
       const events: string[] = [];
       auth.on('logout', () => events.push('logout'));
@@ -429,9 +431,7 @@ describe('client.webSocket', () => {
     const auth = newClient({
       allowedOrigins: ['https://api.example.com'],
       getToken: async () => (++asked > 50 ? null : jwt),
-      WebSocket: function () {
-        return socket;
-      } as unknown as typeof WebSocket,
+      WebSocket: alwaysReturns(socket),
     });
     await auth.webSocket('wss://api.example.com/live');
     auth.on('token', () => {
@@ -472,9 +472,7 @@ describe('client.webSocket', () => {
   it('a page restored from the back/forward cache asks for no token when its sockets are closing or closed', async () => {
     // A socket whose state the test sets: a real one passes through CLOSING too fast to catch.
     const socket = { readyState: WebSocket.OPEN as number, close() {} };
-    const FakeSocket = function () {
-      return socket;
-    } as unknown as typeof WebSocket;
+    const FakeSocket = alwaysReturns(socket);
     const { fetch, answered } = answeredFetch();
     const auth = newClient({
       allowedOrigins: ['https://api.example.com'],
