@@ -27,6 +27,28 @@ export type CustomerAuthErrorCode =
   | 'UNSUPPORTED_ENVIRONMENT'
   | 'DESTROYED';
 
+/**
+ * The fields a {@link CustomerAuthError} can carry besides its code. `message` is refused so that
+ * an `Error` given as the context itself fails to compile.
+ *
+ * @example
+ * ```ts
+ * const context: CustomerAuthErrorContext = { cause: new Error('offline') };
+ * ```
+ */
+export interface CustomerAuthErrorContext {
+  /** The underlying error. */
+  cause?: unknown;
+  /** An HTTP status, as on `TokenRequestError`. */
+  status?: number;
+  /** A refused origin, as on `OriginNotAllowedError`. */
+  origin?: string;
+  /** A response, as on `UnauthorizedError`. */
+  response?: Response;
+  /** Not a field: refuses an `Error` given in place of `{ cause }`. */
+  message?: never;
+}
+
 // Symbol.for is shared by every copy of this module, so the guard works across bundles.
 const BRAND = Symbol.for('bc-customer-auth.error');
 
@@ -58,15 +80,20 @@ export class CustomerAuthError extends Error {
    *
    * @param code - The stable code.
    * @param detail - Appended to the message; never a token.
-   * @param context - Fields to set, such as `status` or `cause` (the underlying error).
+   * @param context - Fields to set, such as `status` or `cause` (the underlying error). `code`
+   * stays the one given first; an `Error` passed here by mistake fails to compile: pass `{ cause }`.
    */
-  constructor(code: CustomerAuthErrorCode, detail?: string | number, context?: object) {
+  constructor(
+    code: CustomerAuthErrorCode,
+    detail?: string | number,
+    context?: CustomerAuthErrorContext,
+  ) {
     super(
       'bc-customer-auth: ' +
         code.toLowerCase().replace(/_/g, ' ') +
         (detail === undefined ? '' : ': ' + String(detail)),
     );
-    Object.assign(this, { code }, context);
+    Object.assign(this, context, { code });
   }
 }
 

@@ -21,6 +21,7 @@ export {
   TokenRequestError,
   UnauthorizedError,
   type CustomerAuthErrorCode,
+  type CustomerAuthErrorContext,
 } from './errors.js';
 export type {
   CustomerAuthEventMap,

@@ -83,6 +83,19 @@ describe('errors', () => {
     expect(new UnauthorizedError(response).response).toBe(response);
   });
 
+  // The `@ts-expect-error` lines are checked by the type-checker (`npm run check`).
+  it('keeps the code it was given, and refuses an Error given as its context', () => {
+    const cause = new Error('offline');
+    const built = new CustomerAuthError('INVALID_TOKEN', 'x', { cause, status: 0 });
+    expect(built).toMatchObject({ code: 'INVALID_TOKEN', cause, status: 0 });
+    // @ts-expect-error -- `code` is not a context field
+    const recoded = new CustomerAuthError('INVALID_TOKEN', 'x', { code: 'DESTROYED' });
+    expect(recoded.code).toBe('INVALID_TOKEN');
+    expect(isCustomerAuthError(recoded, 'DESTROYED')).toBe(false);
+    // @ts-expect-error -- the cause goes in `{ cause }`
+    expect(new CustomerAuthError('INVALID_TOKEN', 'x', cause).code).toBe('INVALID_TOKEN');
+  });
+
   // Checked by the type-checker (`npm run check`): before narrowing by code, `error.origin`,
   // `error.status` and `error.response` did not compile after the guard.
   it('narrows a guarded error to the class of its code, with its fields', () => {
