@@ -15,6 +15,11 @@ const ATTW = join(REPO_ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist',
 const ATTW_ARGS = ['--pack', '.', '--format', 'json', '--profile', 'esm-only'];
 const IGNORED_BY_PROFILE = ['node10', 'node16-cjs'];
 
+const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
 interface AttwReport {
   analysis: { entrypoints: Record<string, unknown> };
   problems: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>>;
@@ -23,16 +28,23 @@ interface AttwReport {
 describe('package linters', () => {
   it('the README pins CDN links to the version in package.json', () => {
     // A link to an older release would load a build without the fixes the README describes.
-    const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-    };
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const pinned = [...readme.matchAll(new RegExp(`/npm/${name}@([^/\\s]+)/`, 'g'))].map(
       (match) => match[1],
     );
     expect(pinned.length).toBeGreaterThan(0);
     expect(pinned.filter((pin) => pin !== version)).toEqual([]);
+  });
+
+  it("the CHANGELOG's newest entry is the version in package.json", () => {
+    // A tarball whose CHANGELOG lists its own changes under another heading misleads whoever
+    // upgrades.
+    const changelog = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+    const headings = [...changelog.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings[0]).toMatch(
+      new RegExp(`^${version.replaceAll('.', '\\.')} - (Unreleased|\\d{4}-\\d{2}-\\d{2})$`),
+    );
+    expect(headings.filter((heading) => heading?.startsWith(`${version} `))).toHaveLength(1);
   });
 
   it('publint finds nothing, suggestions included', async () => {
