@@ -17,7 +17,7 @@ import {
 import { watchIdentity } from './identity-watch.js';
 import { listen } from './listen.js';
 import { resolveOptions, type CustomerAuthOptions } from './options.js';
-import { createTokenCache } from './token-cache.js';
+import { createTokenCache, giveUpAfter } from './token-cache.js';
 import {
   createTokenSource,
   isSameShopper,
@@ -152,6 +152,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The last token the cache took; the check of the open sockets under way (see `recheck`).
   let lastToken: ReceivedToken | undefined;
   let checking: object | undefined;
+  // The identity event the last invalidate() raised.
+  let invalidated: object | undefined;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
@@ -209,7 +211,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   );
   const useToken: TokenUser = async (callerSignal, force, use) => {
     signal.throwIfAborted();
-    for (;;) {
+    for (let dropped = 0; ;) {
       const seen = lastEvent;
       const token = await getCached(callerSignal, force);
       // destroy() while the token was on its way: nothing may use it any more.
@@ -218,6 +220,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // one while it was on its way, ask again: a guest then gets NOT_SIGNED_IN, a new shopper
       // their own token.
       if (seen == lastEvent || token == lastEvent) return use(token);
+      // invalidate() in that gap comes from a listener (a microtask later, after an `await` on a
+      // settled promise): counted like the tokens listeners drop at once, so that it cannot make
+      // the call ask without end.
+      if (lastEvent == invalidated) giveUpAfter(++dropped);
     }
   };
   const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
@@ -229,6 +235,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // Only the latest check's answer counts. Not as the client is destroyed: the source would throw
   // at once.
   const recheck = () => {
+    // A later reason to ask supersedes the check under way, even with nothing left open to check.
+    checking = undefined;
     if (!isAnyOpen() || signal.aborted) return;
     const [event, token, check] = [lastEvent, lastToken, (checking = {})];
     const current = () => event == lastEvent && token == lastToken && check == checking;
@@ -265,9 +273,13 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       }
       // Compared as numbers: a page rendered for customer "01" is customer 1's.
       else if (!id || +id !== customer.id) change(id ? null : undefined);
-      // A page rendered for this shopper while a check is under way may be newer than the check's
-      // answer (a sign-out, then a sign-in): ask again; only that answer counts.
-      else if (checking) recheck();
+      // A page rendered for this shopper may be newer than any answer on its way (a sign-out, then
+      // a sign-in): requests in flight are disowned (their callers ask again), and a check asks
+      // again; only those answers count. The cached token, this shopper's, stays.
+      else {
+        clearCache(lastToken);
+        if (checking) recheck();
+      }
     },
   );
   // The page-load beacon: tell the other tabs whom this page was rendered for. Not from a page
@@ -308,6 +320,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // first, like a sign-out.
       if (!dispatching) post('i');
       bump('invalidate');
+      invalidated = lastEvent;
       recheck();
     },
     on,

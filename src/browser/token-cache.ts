@@ -16,9 +16,15 @@ export type CachedTokenGetter = (
 const LIFETIME_MARGIN_MS = 30_000;
 // `maxTokenAgeMs` above this counts as this.
 const MAX_TOKEN_AGE_MS = 60_000;
-// A call whose tokens listeners keep dropping (an identity event raised from a `token` listener)
-// gives up after this many.
-const MAX_DROPPED = 5;
+/**
+ * Throws once a call has seen `dropped` tokens dropped: a call whose tokens listeners keep dropping
+ * (an identity event raised from a `token` listener, at once or a microtask later) gives up after
+ * five. @internal
+ */
+export const giveUpAfter = (dropped: number) => {
+  if (dropped == 5)
+    throw new TokenRequestError(0, new Error('token listeners dropped every token'));
+};
 
 /**
  * An in-memory, single-flight token cache with an epoch guard. `onToken` sees every token that
@@ -26,7 +32,7 @@ const MAX_DROPPED = 5;
  * event then makes the callers ask again); `onError` sees every failure of a request started in the
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
  * from an earlier epoch: their callers get a token a later request brought while it is still fresh,
- * or ask again (a call whose tokens listeners drop MAX_DROPPED times gives up). Returns the getter
+ * or ask again (a call whose tokens listeners drop five times gives up). Returns the getter
  * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight.
  * @internal
  */
@@ -118,9 +124,7 @@ export function createTokenCache(
       if (token) return token;
       // Bounded, so a listener that raises an identity event on every token cannot make a call
       // ask without end.
-      if (token === null && ++dropped == MAX_DROPPED) {
-        throw new TokenRequestError(0, new Error('token listeners dropped every token'));
-      }
+      if (token === null) giveUpAfter(++dropped);
       force = false;
     }
   };

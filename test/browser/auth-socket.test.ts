@@ -305,7 +305,7 @@ describe('client.webSocket', () => {
       const opening = auth.webSocket('wss://api.example.com/live');
       answers[0]?.(makeJwt(1));
       await opening;
-      return { auth, answers, closes, events };
+      return { auth, answers, closes, events, socket };
     }
 
     it.each([
@@ -372,6 +372,56 @@ describe('client.webSocket', () => {
       await afterTasks(3);
       expect(answers).toHaveLength(3);
       otherPage.close();
+    });
+
+    it("a call's 404 from before a page rendered for the same shopper signs nobody out: the call asks again", async () => {
+      const tab = otherTab();
+      const { auth, answers, closes, events } = await checkedClient();
+      const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+      // Signed out elsewhere: the check (request 1) and a call (request 2) go out and will hear 404.
+      auth.invalidate();
+      const call = auth.getToken();
+      // The shopper signs in again: another tab's new page announces customer 1; the check asks again.
+      otherPage.postMessage('c1');
+      await until(() => answers.length == 4);
+      answers[1]?.(null);
+      answers[3]?.(makeJwt(1));
+      await afterTasks(2);
+      // The call's answer, from before the sign-in, comes last; the call asks again.
+      answers[2]?.(null);
+      await until(() => answers.length == 5);
+      const token = makeJwt(1);
+      answers[4]?.(token);
+      expect(await call).toBe(token);
+      expect(closes).toEqual([]);
+      expect(events).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+      // Nor were the other tabs told that a page was rendered for a guest: they would sign out.
+      expect(await tab.heardSoFar()).toEqual(['i', 'c1']);
+      otherPage.close();
+      tab.channel.close();
+    });
+
+    it('a page rendered for the same shopper after the sockets closed ends the check under way: its 404 signs nobody out', async () => {
+      const tab = otherTab();
+      const { auth, answers, closes, events, socket } = await checkedClient();
+      const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+      // Signed out elsewhere: the check (request 1) will hear 404.
+      auth.invalidate();
+      // The server ends the connection meanwhile, then the shopper signs in again in another tab.
+      socket.readyState = WebSocket.CLOSED;
+      otherPage.postMessage('c1');
+      await afterTasks(3);
+      answers[1]?.(null);
+      await afterTasks(2);
+      expect(closes).toEqual([]);
+      expect(events).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+      expect(await tab.heardSoFar()).toEqual(['i', 'c1']);
+      // Nothing left open: nothing asked again.
+      expect(answers).toHaveLength(2);
+      otherPage.close();
+      tab.channel.close();
     });
 
     it('a logout listener that throws, reached from the check, leaves no unhandled rejection', async () => {
