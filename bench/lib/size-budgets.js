@@ -37,13 +37,13 @@ export const IIFE_GOAL_BYTES = 3072;
  * answer is ignored after a newer token, which it would otherwise overrule; a token over
  * 4,096 characters is refused before decoding, which held the page for seconds; a call gives up
  * when a listener's `invalidate()` a microtask after each token would make it ask without end, and
- * a page rendered for the same shopper disowns the answers on their way, whose 404 from before it
- * signed every tab out).
+ * a 404 or another shopper's token asked for before a page rendered for the same shopper is not
+ * applied, where such a 404 signed every tab out).
  */
 export const SIZE_BUDGETS = {
   iife: 4928,
   esmFetchOnly: 384,
-  esmConfigureAndFetch: 4608,
+  esmConfigureAndFetch: 4672,
   esmEverything: 4800,
   server: 6208,
 };

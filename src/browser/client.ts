@@ -197,7 +197,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     return true;
   };
   const source = createTokenSource(resolved, signal);
-  const [getCached, clearCache] = createTokenCache(
+  const [getCached, clearCache, outdate] = createTokenCache(
     source,
     (token) => {
       const current = (lastToken = token)[1];
@@ -208,6 +208,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       if (customer && isCustomerAuthError(error, 'NOT_SIGNED_IN')) signOut();
     },
     resolved,
+    (token) => isSameShopper(token[1], customer),
   );
   const useToken: TokenUser = async (callerSignal, force, use) => {
     signal.throwIfAborted();
@@ -274,10 +275,10 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // Compared as numbers: a page rendered for customer "01" is customer 1's.
       else if (!id || +id !== customer.id) change(id ? null : undefined);
       // A page rendered for this shopper may be newer than any answer on its way (a sign-out, then
-      // a sign-in): requests in flight are disowned (their callers ask again), and a check asks
-      // again; only those answers count. The cached token, this shopper's, stays.
+      // a sign-in): a 404 or another shopper's token asked for before it is not applied (its
+      // callers ask again), and a check asks again; only that answer counts.
       else {
-        clearCache(lastToken);
+        outdate();
         if (checking) recheck();
       }
     },

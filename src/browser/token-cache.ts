@@ -33,7 +33,9 @@ export const giveUpAfter = (dropped: number) => {
  * current epoch. An answer older than one already applied is ignored, and so is one to a request
  * from an earlier epoch: their callers get a token a later request brought while it is still fresh,
  * or ask again (a call whose tokens listeners drop five times gives up). Returns the getter
- * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight.
+ * and `clear`, which drops the token (unless it is `keep`) and disowns every request in flight, and
+ * `outdate`: a 404 to a request already asked, or a token `isCurrent` refuses, is not applied; its
+ * callers ask again (for a page rendered for the same shopper: a sign-out, then a sign-in).
  * @internal
  */
 export function createTokenCache(
@@ -41,12 +43,15 @@ export function createTokenCache(
   onToken: (token: ReceivedToken) => void,
   onError: (error: unknown) => void,
   { maxTokenAgeMs, now, monotonicNow }: ResolvedOptions,
-): [get: CachedTokenGetter, clear: (keep?: ReceivedToken) => void] {
+  isCurrent?: (token: ReceivedToken) => boolean,
+): [get: CachedTokenGetter, clear: (keep?: ReceivedToken) => void, outdate: () => void] {
   // Requests are numbered. Only an answer to a request numbered `firstApplicable` or above is
   // applied: applying one raises the mark to its number (older answers are stale), and `clear`
   // raises it past every request started so far (a new epoch).
   let started = 0;
   let firstApplicable = 0;
+  // Requests numbered below it were asked before the last `outdate()`.
+  let firstCurrent = 0;
   let cached: ReceivedToken | undefined;
   // The number of the request `cached` answered.
   let cachedFrom = 0;
@@ -82,7 +87,7 @@ export function createTokenCache(
     const pending: typeof flight = request()
       .then(
         (token) => {
-          if (apply()) {
+          if ((number >= firstCurrent || isCurrent?.(token)) && apply()) {
             cached = token;
             cachedFrom = number;
             receivedWallMs = now();
@@ -95,6 +100,7 @@ export function createTokenCache(
           return newer();
         },
         (error: unknown) => {
+          if (number < firstCurrent && isCustomerAuthError(error, 'NOT_SIGNED_IN')) return newer();
           if (apply()) onError(error);
           else if (!isCustomerAuthError(error, 'DESTROYED')) return newer();
           throw error;
@@ -109,9 +115,11 @@ export function createTokenCache(
   };
 
   const get: CachedTokenGetter = async (signal, force) => {
-    for (let dropped = 0; ;) {
+    // `skip`: a forced call never takes a token cached before it, not even when its own request's
+    // answer was not applied (`outdate` keeps the cached token).
+    for (let dropped = 0, skip = force; ;) {
       signal?.throwIfAborted();
-      if (!force && cached && isFresh(cached)) return cached;
+      if (!skip && cached && isFresh(cached)) return cached;
       // A forced request in flight was started after the request of any token a caller holds:
       // new enough for another forced call.
       const joined = !flight || (force && flight != forced) ? start(force) : flight;
@@ -134,5 +142,11 @@ export function createTokenCache(
     if (cached != keep) cached = undefined;
     flight = undefined;
   };
-  return [get, clear];
+  return [
+    get,
+    clear,
+    () => {
+      firstCurrent = started + 1;
+    },
+  ];
 }

@@ -58,6 +58,8 @@ interface TokenRequest {
   probe?: boolean;
   /** For a probe: how many tokens the cache had taken when it asked. */
   takenAtStart?: number;
+  /** How many pages were rendered for the signed-in shopper in the other tab when it asked. */
+  renderedAtStart: number;
 }
 
 interface FakeSocket extends RecordedSocket {
@@ -85,6 +87,8 @@ interface Scenario {
   /** Identity events the client must have seen; the number of the newest applied answer. */
   epoch: number;
   applied: number;
+  /** Pages rendered for the signed-in shopper in the other tab (same-shopper notices). */
+  rendered: number;
   /** The token whose own arrival was the last identity event (a customer switch). */
   kept?: string | undefined;
   customer: number | null;
@@ -219,6 +223,14 @@ function answerTakesEffect(
   if (request.probe) return probeAnswered(scenario, request, outcome);
   const { epoch, applied, destroyed } = scenario;
   if (destroyed || request.epochAtStart != epoch || request.number < applied) return;
+  // Asked before a page rendered for the signed-in shopper: a 404 or another shopper's token is
+  // not applied; this shopper's token is.
+  if (
+    request.renderedAtStart != scenario.rendered &&
+    (outcome == 'not-signed-in' || (outcome == 'token' && request.shopper !== scenario.customer))
+  ) {
+    return;
+  }
   scenario.applied = request.number;
   if (outcome == 'token') tokenArrives(scenario, request.shopper ?? 0, token);
   else if (outcome == 'not-signed-in' && scenario.customer !== null) signOut(scenario);
@@ -229,7 +241,7 @@ function noticeTakesEffect(scenario: Scenario, notice: string) {
   if (notice[0] != 'c' || scenario.customer === null) bump(scenario, 'tab');
   else if (!id || +id !== scenario.customer) change(scenario, id ? null : undefined);
   // A page rendered for this shopper: no answer to a request already asked is applied.
-  else scenario.applied = scenario.requests.length + 1;
+  else scenario.rendered++;
 }
 
 // What the client hands out, and how its calls fail.
@@ -284,7 +296,15 @@ function tokenRequest(scenario: Scenario) {
   return new Promise<Response>((respond) => {
     const number = scenario.requests.length + 1;
     const { epoch: epochAtStart, session: shopper } = scenario;
-    scenario.requests.push({ number, epochAtStart, shopper, answered: false, respond });
+    const renderedAtStart = scenario.rendered;
+    scenario.requests.push({
+      number,
+      epochAtStart,
+      shopper,
+      answered: false,
+      respond,
+      renderedAtStart,
+    });
   });
 }
 
@@ -347,6 +367,7 @@ function createScenario(seed: number): Scenario {
     byToken: new Map(),
     epoch: 0,
     applied: 0,
+    rendered: 0,
     answered: [],
     customer: null,
     lastSeen: null,

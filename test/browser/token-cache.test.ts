@@ -592,6 +592,108 @@ describe('token cache: a call whose answers keep being disowned', () => {
   });
 });
 
+describe('token cache: a page rendered for the same shopper in another tab', () => {
+  let otherPage: BroadcastChannel;
+  beforeEach(() => {
+    otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+  });
+  afterEach(() => otherPage.close());
+
+  /** A signed-in client whose token answers (a getToken option) the test gives. */
+  async function answeredClient() {
+    const answers: ((jwt: string | null) => void)[] = [];
+    const auth = newClient({
+      allowedOrigins: [],
+      now: clock.now,
+      monotonicNow: clock.monotonicNow,
+      getToken: () => new Promise<string | null>((resolve) => answers.push(resolve)),
+    });
+    const events: string[] = [];
+    auth.on('logout', () => events.push('logout'));
+    auth.on('customerchange', () => events.push('customerchange'));
+    const first = auth.getToken();
+    answers[0]?.(makeJwt(1));
+    return { auth, answers, events, first: await first };
+  }
+
+  it.each([
+    ['a 404', null],
+    ["another shopper's token", makeJwt(2)],
+  ])(
+    'while a call waits: %s asked for before it is not applied, and the call asks again',
+    async (_what, stale) => {
+      const { auth, answers, events } = await answeredClient();
+      clock.advance(5000);
+      const call = auth.getToken();
+      // Signed out (or in as someone else) and back in again: a page in another tab says so.
+      otherPage.postMessage('c1');
+      await afterTasks(3);
+      answers[1]?.(stale);
+      await until(() => answers.length == 3);
+      const token = makeJwt(1);
+      answers[2]?.(token);
+      expect(await call).toBe(token);
+      expect(events).toEqual([]);
+      expect(auth.getCustomer()?.id).toBe(1);
+    },
+  );
+
+  it("while a call waits: this shopper's token asked for before it is used, however many such pages load", async () => {
+    const { auth, answers } = await answeredClient();
+    clock.advance(5000);
+    const call = auth.getToken();
+    for (let page = 0; page < 5; page++) otherPage.postMessage('c1');
+    await afterTasks(3);
+    const token = makeJwt(1);
+    answers[1]?.(token);
+    expect(await call).toBe(token);
+    expect(answers).toHaveLength(2);
+  });
+
+  it.each([
+    ["this shopper's token", makeJwt(1)],
+    ['a 404', null],
+  ])(
+    'while a forced call waits, then %s: it never gets the token cached before it',
+    async (_what, answer) => {
+      const { auth, answers, first } = await answeredClient();
+      const forced = auth.getToken({ force: true });
+      otherPage.postMessage('c1');
+      await afterTasks(3);
+      answers[1]?.(answer);
+      if (answer === null) {
+        await until(() => answers.length == 3);
+        answers[2]?.(makeJwt(1));
+      }
+      const token = await forced;
+      expect(token).not.toBe(first);
+      expect(answers).toHaveLength(answer === null ? 3 : 2);
+    },
+  );
+
+  it("a 401's retry is sent with its own fresh token, not the one the API refused", async () => {
+    const sent: string[] = [];
+    server.apiHandler = (request, response) => {
+      sent.push(request.headers.authorization ?? '');
+      response.writeHead(sent.length == 1 ? 401 : 200).end();
+    };
+    const auth = newClient({ allowedOrigins: [server.origin] });
+    await auth.getToken();
+    const release = server.holdTokens();
+    const call = auth.fetch(server.origin + '/points');
+    // The retry's token request is held; another tab loads a page for the same shopper meanwhile.
+    await until(() => server.tokenRequests.length == 2);
+    otherPage.postMessage('c1');
+    await afterTasks(3);
+    release();
+    expect((await call).status).toBe(200);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).not.toBe(sent[0]);
+    // The retry's own token is used: the page costs no request.
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+});
+
 describe('token cache: identity events from elsewhere during a slow first request', () => {
   it('are not counted against the call: five other tabs loading pages do not make it fail', async () => {
     const answers: ((jwt: string) => void)[] = [];
