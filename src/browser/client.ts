@@ -199,8 +199,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   const source = createTokenSource(resolved, signal);
   const [getCached, clearCache, outdate] = createTokenCache(
     source,
-    (token) => {
-      const current = (lastToken = token)[1];
+    // A token asked before the last page rendered for this shopper (`outdated`) is older than the
+    // check that page started: it does not supersede that check's answer.
+    (token, outdated) => {
+      if (!outdated) lastToken = token;
+      const current = token[1];
       if (!switched(current, token)) customer = lastSeen = current;
       emit('token', { customer: current });
     },

@@ -40,7 +40,7 @@ export const giveUpAfter = (dropped: number) => {
  */
 export function createTokenCache(
   request: () => Promise<ReceivedToken>,
-  onToken: (token: ReceivedToken) => void,
+  onToken: (token: ReceivedToken, outdated: boolean) => void,
   onError: (error: unknown) => void,
   { maxTokenAgeMs, now, monotonicNow }: ResolvedOptions,
   isCurrent?: (token: ReceivedToken) => boolean,
@@ -93,7 +93,7 @@ export function createTokenCache(
             receivedWallMs = now();
             receivedMonotonicMs = monotonicNow();
             // Calls made while listeners hear of it share it, like the calls that came before.
-            onToken(token);
+            onToken(token, number < firstCurrent);
             // A listener's identity event may have dropped this token.
             return cached == token ? token : null;
           }
@@ -116,7 +116,8 @@ export function createTokenCache(
 
   const get: CachedTokenGetter = async (signal, force) => {
     // `skip`: a forced call never takes a token cached before it, not even when its own request's
-    // answer was not applied (`outdate` keeps the cached token).
+    // answer was not applied (`outdate` keeps the cached token); a newer one reaches it through
+    // `newer()`.
     for (let dropped = 0, skip = force; ;) {
       signal?.throwIfAborted();
       if (!skip && cached && isFresh(cached)) return cached;

@@ -402,6 +402,30 @@ describe('client.webSocket', () => {
       tab.channel.close();
     });
 
+    it("the check asked after a page rendered for the same shopper decides, though a call's token asked before the page arrives first", async () => {
+      const { auth, answers, closes, events } = await checkedClient();
+      const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
+      // The check (request 1) and a call (request 2) go out; then a page for customer 1 loads
+      // elsewhere, and the check asks again (request 3).
+      auth.invalidate();
+      const call = auth.getToken();
+      await afterTasks(2);
+      otherPage.postMessage('c1');
+      await until(() => answers.length == 4);
+      answers[1]?.(null);
+      // The call's answer, asked before the page: this shopper's token, used.
+      const token = makeJwt(1);
+      answers[2]?.(token);
+      expect(await call).toBe(token);
+      // The check asked after the page: the shopper has signed out since.
+      answers[3]?.(null);
+      await afterTasks(3);
+      expect(events).toEqual(['logout']);
+      expect(closes).toEqual([[4001, 'logout']]);
+      expect(auth.getCustomer()).toBeNull();
+      otherPage.close();
+    });
+
     it('a page rendered for the same shopper after the sockets closed ends the check under way: its 404 signs nobody out', async () => {
       const tab = otherTab();
       const { auth, answers, closes, events, socket } = await checkedClient();

@@ -176,8 +176,9 @@ function signOut(scenario: Scenario) {
   scenario.expectedNotices.push('c');
 }
 
-function tokenArrives(scenario: Scenario, shopper: number, token: string) {
-  scenario.taken++;
+function tokenArrives(scenario: Scenario, shopper: number, token: string, outdated = false) {
+  // A token asked before the last same-shopper page is older than the check that page started.
+  if (!outdated) scenario.taken++;
   const { lastSeen } = scenario;
   if (lastSeen !== null && lastSeen !== shopper) {
     scenario.expectedNotices.push('c' + String(shopper));
@@ -232,7 +233,8 @@ function answerTakesEffect(
     return;
   }
   scenario.applied = request.number;
-  if (outcome == 'token') tokenArrives(scenario, request.shopper ?? 0, token);
+  const outdated = request.renderedAtStart != scenario.rendered;
+  if (outcome == 'token') tokenArrives(scenario, request.shopper ?? 0, token, outdated);
   else if (outcome == 'not-signed-in' && scenario.customer !== null) signOut(scenario);
 }
 
