@@ -152,8 +152,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The last token the cache took; the check of the open sockets under way (see `recheck`).
   let lastToken: ReceivedToken | undefined;
   let checking: object | undefined;
-  // The identity event the last invalidate() raised.
-  let invalidated: object | undefined;
+  // The token the cache had taken when invalidate() was last called.
+  let invalidated: ReceivedToken | undefined;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
@@ -224,10 +224,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // one while it was on its way, ask again: a guest then gets NOT_SIGNED_IN, a new shopper
       // their own token.
       if (seen == lastEvent || token == lastEvent) return use(token);
-      // invalidate() in that gap comes from a listener (a microtask later, after an `await` on a
-      // settled promise): counted like the tokens listeners drop at once, so that it cannot make
-      // the call ask without end.
-      if (lastEvent == invalidated) giveUpAfter(++dropped);
+      // invalidate() after the cache took this very token, in that gap, comes from a listener (a
+      // microtask later, after an `await` on a settled promise): counted like the tokens listeners
+      // drop at once, so that it cannot make the call ask without end. One while the request was
+      // out is not counted: the cache asked again then, and this token came after it.
+      if (token == invalidated) giveUpAfter(++dropped);
     }
   };
   const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
@@ -324,7 +325,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // first, like a sign-out.
       if (!dispatching) post('i');
       bump('invalidate');
-      invalidated = lastEvent;
+      invalidated = lastToken;
       recheck();
     },
     on,

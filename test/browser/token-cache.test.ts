@@ -576,6 +576,30 @@ describe('token cache: a call whose answers keep being disowned', () => {
     },
   );
 
+  it('counts no invalidate() made while its request is out: five of them still leave it a token', async () => {
+    const answers: ((jwt: string | null) => void)[] = [];
+    const auth = newClient({
+      allowedOrigins: [],
+      maxTokenAgeMs: 0,
+      getToken: () => new Promise<string | null>((resolve) => answers.push(resolve)),
+    });
+    const outcome = auth.getToken().catch((caught: unknown) => caught);
+    for (let round = 0; round < 5; round++) {
+      await until(() => answers.length == 2 * round + 1);
+      // The app drops the token (after a GraphQL sign-in, say) while the request is out; the
+      // cache asks again for the new epoch.
+      auth.invalidate();
+      answers[2 * round]?.(makeJwt(1));
+      await until(() => answers.length == 2 * round + 2);
+      answers[2 * round + 1]?.(makeJwt(1));
+      await afterTasks(2);
+    }
+    await until(() => answers.length == 11);
+    const token = makeJwt(1);
+    answers[10]?.(token);
+    expect(await outcome).toBe(token);
+  });
+
   it('gives up when its tokens come from memory (a getToken option), leaving the page its tasks', async () => {
     let asked = 0;
     const auth = newClient({
