@@ -305,7 +305,13 @@ describe('client.webSocket', () => {
       const opening = auth.webSocket('wss://api.example.com/live');
       answers[0]?.(makeJwt(1));
       await opening;
-      return { auth, answers, closes, events, socket };
+      /** No sign-out and no switch: no event, no socket closed, customer 1 still known. */
+      const expectUnchanged = () => {
+        expect(closes).toEqual([]);
+        expect(events).toEqual([]);
+        expect(auth.getCustomer()?.id).toBe(1);
+      };
+      return { auth, answers, closes, events, socket, expectUnchanged };
     }
 
     it.each([
@@ -315,7 +321,7 @@ describe('client.webSocket', () => {
       'ignores %s that comes after a newer token: no false sign-out or switch, here or in other tabs',
       async (_what, stale) => {
         const tab = otherTab();
-        const { auth, answers, closes, events } = await checkedClient();
+        const { auth, answers, expectUnchanged } = await checkedClient();
         // The check (request 2) goes out; the shopper signs in again, and a forced call asks after.
         auth.invalidate();
         const later = auth.getToken({ force: true });
@@ -325,16 +331,14 @@ describe('client.webSocket', () => {
         await later;
         answers[1]?.(stale);
         await afterTasks(2);
-        expect(closes).toEqual([]);
-        expect(events).toEqual([]);
-        expect(auth.getCustomer()?.id).toBe(1);
+        expectUnchanged();
         expect(await tab.heardSoFar()).toEqual(['i']);
         tab.channel.close();
       },
     );
 
     it('uses only the latest check: a 404 for the check an invalidate listener started is ignored after the later one found the shopper', async () => {
-      const { auth, answers, closes, events } = await checkedClient();
+      const { auth, answers, expectUnchanged } = await checkedClient();
       let nested = false;
       auth.on('invalidate', () => {
         if (!nested) {
@@ -348,13 +352,11 @@ describe('client.webSocket', () => {
       await afterTasks(2);
       answers[1]?.(null);
       await afterTasks(2);
-      expect(closes).toEqual([]);
-      expect(events).toEqual([]);
-      expect(auth.getCustomer()?.id).toBe(1);
+      expectUnchanged();
     });
 
     it('a page rendered for the same shopper while a check is under way asks again, and that answer decides (a sign-out, then a sign-in)', async () => {
-      const { auth, answers, closes, events } = await checkedClient();
+      const { auth, answers, expectUnchanged } = await checkedClient();
       const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
       // Signed out elsewhere; the check asks (and will hear 404).
       auth.invalidate();
@@ -364,9 +366,7 @@ describe('client.webSocket', () => {
       answers[1]?.(null);
       answers[2]?.(makeJwt(1));
       await afterTasks(2);
-      expect(closes).toEqual([]);
-      expect(events).toEqual([]);
-      expect(auth.getCustomer()?.id).toBe(1);
+      expectUnchanged();
       // With no check under way, such a page asks nothing.
       otherPage.postMessage('c1');
       await afterTasks(3);
@@ -376,7 +376,7 @@ describe('client.webSocket', () => {
 
     it("a call's 404 from before a page rendered for the same shopper signs nobody out: the call asks again", async () => {
       const tab = otherTab();
-      const { auth, answers, closes, events } = await checkedClient();
+      const { auth, answers, expectUnchanged } = await checkedClient();
       const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
       // Signed out elsewhere: the check (request 1) and a call (request 2) go out and will hear 404.
       auth.invalidate();
@@ -393,9 +393,7 @@ describe('client.webSocket', () => {
       const token = makeJwt(1);
       answers[4]?.(token);
       expect(await call).toBe(token);
-      expect(closes).toEqual([]);
-      expect(events).toEqual([]);
-      expect(auth.getCustomer()?.id).toBe(1);
+      expectUnchanged();
       // Nor were the other tabs told that a page was rendered for a guest: they would sign out.
       expect(await tab.heardSoFar()).toEqual(['i', 'c1']);
       otherPage.close();
@@ -428,7 +426,7 @@ describe('client.webSocket', () => {
 
     it('a page rendered for the same shopper after the sockets closed ends the check under way: its 404 signs nobody out', async () => {
       const tab = otherTab();
-      const { auth, answers, closes, events, socket } = await checkedClient();
+      const { auth, answers, socket, expectUnchanged } = await checkedClient();
       const otherPage = new BroadcastChannel('bc-customer-auth:' + CLIENT_ID);
       // Signed out elsewhere: the check (request 1) will hear 404.
       auth.invalidate();
@@ -438,9 +436,7 @@ describe('client.webSocket', () => {
       await afterTasks(3);
       answers[1]?.(null);
       await afterTasks(2);
-      expect(closes).toEqual([]);
-      expect(events).toEqual([]);
-      expect(auth.getCustomer()?.id).toBe(1);
+      expectUnchanged();
       expect(await tab.heardSoFar()).toEqual(['i', 'c1']);
       // Nothing left open: nothing asked again.
       expect(answers).toHaveLength(2);
