@@ -3,12 +3,13 @@
  *
  * - `NOT_SIGNED_IN`: no shopper is signed in (the token endpoint answered 404, or `getToken` returned `null`).
  * - `TOKEN_REQUEST_FAILED`: the token request failed: network error, a non-2xx status other than 404, a redirect,
- *   no answer within 30 s, or listeners dropped 5 tokens in a row for one call.
- * - `INVALID_TOKEN`: the token response is not a JWT, or its `aud`, `application_id` or `operation` is wrong, or it has no numeric `customer.id`.
+ *   no answer within 30 s, or listeners kept dropping one call's tokens (5 dropped at once, or 5 by
+ *   `invalidate()` a microtask later).
+ * - `INVALID_TOKEN`: the token response is not a JWT, or is longer than 4,096 characters, or its `aud`, `application_id` or `operation` is wrong, or it has no numeric `customer.id`.
  * - `ORIGIN_NOT_ALLOWED`: the URL's origin is not in `allowedOrigins`; nothing was sent.
  * - `UNAUTHORIZED`: the API answered 401 even with a freshly fetched token (or with a body that cannot be replayed,
  *   or when the fresh token names another shopper).
- * - `NOT_CONFIGURED`: a `bcAuth*` function was called before `configure()` (or before a configured script tag ran).
+ * - `NOT_CONFIGURED`: a `bcAuth*` function or `getDefaultClient()` was called before `configure()` (or before a configured script tag ran).
  * - `UNSUPPORTED_ENVIRONMENT`: called outside a browser, for example during server-side rendering.
  * - `DESTROYED`: the client was destroyed.
  *
@@ -129,7 +130,7 @@ export class TokenRequestError extends CustomerAuthError {
   declare readonly code: 'TOKEN_REQUEST_FAILED';
   /**
    * The HTTP status, or 0 when no response arrived (network error, a redirect in `manual` mode, no
-   * answer within 30 s, or 5 tokens dropped in a row by listeners).
+   * answer within 30 s, or 5 tokens of one call dropped by listeners, counted per kind).
    */
   declare readonly status: number;
 

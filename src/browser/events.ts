@@ -31,8 +31,8 @@ export type InvalidateReason =
 export interface CustomerAuthEventMap {
   /** A fresh token arrived; `customer` is decoded, unverified, for display only. */
   token: { readonly customer: CustomerSummary };
-  /** The shopper this client knew signed out. */
-  logout: { readonly previous: CustomerSummary };
+  /** The shopper this client knew signed out; `current` is always `undefined`. */
+  logout: { readonly previous: CustomerSummary; readonly current?: undefined };
   /**
    * A different shopper is signed in. `current` is `null` when another tab announced the change
    * and no token for the new shopper has been fetched yet.

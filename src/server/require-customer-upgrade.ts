@@ -62,8 +62,8 @@ function refuse(socket: UpgradeSocketLike, error: unknown, realm: string): void 
 /**
  * Creates the authenticator for a WebSocket upgrade (`server.on('upgrade')`, e.g. with `ws` and
  * `noServer: true`). The token comes from `Authorization: Bearer` or the `token` query parameter
- * (browsers cannot set headers on a WebSocket). Refused handshakes get the same 401/400 answers as
- * `requireCustomer()` and the socket is closed.
+ * (browsers cannot set headers on a WebSocket). Refused handshakes get the same 401, 400 or 500 answers
+ * as `requireCustomer()` and the socket is closed.
  *
  * @example
  * ```js
