@@ -152,8 +152,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   // The last token the cache took; the check of the open sockets under way (see `recheck`).
   let lastToken: ReceivedToken | undefined;
   let checking: object | undefined;
-  // The token the cache had taken when invalidate() was last called.
-  let invalidated: ReceivedToken | undefined;
+  // invalidate() was called and the cache has taken no token since (not even an outdated one).
+  let invalidated = false;
   // `keep`: the token that announced a customer switch survives the purge the switch causes.
   // Nested in an `invalidate` listener, which already heard of this one, it announces nothing.
   const bump = (reason: InvalidateReason, keep?: ReceivedToken) => {
@@ -202,6 +202,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     // A token asked before the last page rendered for this shopper (`outdated`) is older than the
     // check that page started: it does not supersede that check's answer.
     (token, outdated) => {
+      invalidated = false;
       if (!outdated) lastToken = token;
       const current = token[1];
       if (!switched(current, token)) customer = lastSeen = current;
@@ -224,11 +225,12 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // one while it was on its way, ask again: a guest then gets NOT_SIGNED_IN, a new shopper
       // their own token.
       if (seen == lastEvent || token == lastEvent) return use(token);
-      // invalidate() after the cache took this very token, in that gap, comes from a listener (a
+      // invalidate() after the cache took its last token, in that gap, comes from a listener (a
       // microtask later, after an `await` on a settled promise): counted like the tokens listeners
-      // drop at once, so that it cannot make the call ask without end. One while the request was
-      // out is not counted: the cache asked again then, and this token came after it.
-      if (token == invalidated) giveUpAfter(++dropped);
+      // drop at once, so that it cannot make the call ask without end, whichever call's token it
+      // dropped. One while the request was out is not counted: the cache asked again then, and
+      // took a token after it.
+      if (invalidated) giveUpAfter(++dropped);
     }
   };
   const [webSocket, eventSource, closeSockets, isAnyOpen] = createSocketOpener(resolved, useToken);
@@ -325,7 +327,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
       // first, like a sign-out.
       if (!dispatching) post('i');
       bump('invalidate');
-      invalidated = lastToken;
+      invalidated = true;
       recheck();
     },
     on,

@@ -600,6 +600,29 @@ describe('token cache: a call whose answers keep being disowned', () => {
     expect(await outcome).toBe(token);
   });
 
+  it.each([1, 3])(
+    'gives up after 5 requests of its own while %i forced call(s) ask alongside it',
+    async (forcedCalls) => {
+      let asked = 0;
+      const auth = newClient({
+        allowedOrigins: [],
+        // Past 100 the shopper reads as signed out, so that a client that asks on stops.
+        getToken: () => Promise.resolve(++asked > 100 ? null : makeJwt(1)),
+      });
+      auth.on('token', () => queueMicrotask(auth.invalidate));
+      const plain = auth.getToken().catch((caught: unknown) => caught);
+      // Each forced call (a 401's retry, say) takes a token in the same turns as the plain call's,
+      // and gives up after its own five.
+      for (let call = 0; call < forcedCalls; call++) {
+        expect(
+          await auth.getToken({ force: true }).catch((caught: unknown) => caught),
+        ).toBeInstanceOf(TokenRequestError);
+      }
+      expect(await plain).toBeInstanceOf(TokenRequestError);
+      expect(asked).toBe(5 + 5 * forcedCalls);
+    },
+  );
+
   it('gives up when its tokens come from memory (a getToken option), leaving the page its tasks', async () => {
     let asked = 0;
     const auth = newClient({
@@ -672,6 +695,25 @@ describe('token cache: a page rendered for the same shopper in another tab', () 
     answers[1]?.(token);
     expect(await call).toBe(token);
     expect(answers).toHaveLength(2);
+  });
+
+  it("while a call waits: a token listener's invalidate() a microtask later is counted, however many such pages load", async () => {
+    const { auth, answers } = await answeredClient();
+    auth.on('token', () => queueMicrotask(auth.invalidate));
+    clock.advance(5000);
+    const outcome = auth.getToken().catch((caught: unknown) => caught);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    for (let request = 1; request <= 5; request++) {
+      await until(() => answers.length == request + 1);
+      otherPage.postMessage('c1');
+      await afterTasks(3);
+      answers[request]?.(makeJwt(1));
+      await afterTasks(2);
+    }
+    expect(settled).toBe(true);
+    expect(await outcome).toBeInstanceOf(TokenRequestError);
+    expect(answers).toHaveLength(6);
   });
 
   it.each([
