@@ -600,16 +600,25 @@ describe('token cache: a call whose answers keep being disowned', () => {
     expect(await outcome).toBe(token);
   });
 
+  /**
+   * A client whose tokens come from memory (a getToken option) and whose token listener drops each
+   * a microtask later. Past 100 requests the shopper reads as signed out, so that a client that
+   * asks on stops.
+   */
+  function droppingClient() {
+    const counter = { asked: 0 };
+    const auth = newClient({
+      allowedOrigins: [],
+      getToken: () => Promise.resolve(++counter.asked > 100 ? null : makeJwt(1)),
+    });
+    auth.on('token', () => queueMicrotask(auth.invalidate));
+    return { auth, counter };
+  }
+
   it.each([1, 3])(
     'gives up after 5 requests of its own while %i forced call(s) ask alongside it',
     async (forcedCalls) => {
-      let asked = 0;
-      const auth = newClient({
-        allowedOrigins: [],
-        // Past 100 the shopper reads as signed out, so that a client that asks on stops.
-        getToken: () => Promise.resolve(++asked > 100 ? null : makeJwt(1)),
-      });
-      auth.on('token', () => queueMicrotask(auth.invalidate));
+      const { auth, counter } = droppingClient();
       const plain = auth.getToken().catch((caught: unknown) => caught);
       // Each forced call (a 401's retry, say) takes a token in the same turns as the plain call's,
       // and gives up after its own five.
@@ -619,22 +628,16 @@ describe('token cache: a call whose answers keep being disowned', () => {
         ).toBeInstanceOf(TokenRequestError);
       }
       expect(await plain).toBeInstanceOf(TokenRequestError);
-      expect(asked).toBe(5 + 5 * forcedCalls);
+      expect(counter.asked).toBe(5 + 5 * forcedCalls);
     },
   );
 
   it('gives up when its tokens come from memory (a getToken option), leaving the page its tasks', async () => {
-    let asked = 0;
-    const auth = newClient({
-      allowedOrigins: [],
-      // Past 50 the shopper reads as signed out, so that a client that asks on stops.
-      getToken: () => Promise.resolve(++asked > 50 ? null : makeJwt(1)),
-    });
-    auth.on('token', () => queueMicrotask(auth.invalidate));
+    const { auth, counter } = droppingClient();
     const outcome = auth.getToken().catch((caught: unknown) => caught);
     // A task runs: the call did not keep the page busy with microtasks.
     await afterTasks(1);
-    expect(asked).toBe(5);
+    expect(counter.asked).toBe(5);
     expect(await outcome).toBeInstanceOf(TokenRequestError);
   });
 });
