@@ -22,10 +22,9 @@ export type TokenUser = <T>(
  */
 export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): typeof fetch {
   return async (input, init) => {
-    const given = input as Partial<Request> | null | undefined;
     // Checked before `new Request`, which refuses URLs with credentials with a plain TypeError…
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Request has `.url`
-    allowUrl(options.allowedOrigins, given?.url ?? String(input));
+    allowUrl(options.allowedOrigins, (input as Partial<Request> | null)?.url ?? String(input));
     const request = new Request(input, init);
     // …and after: what is sent is the Request's own URL, whatever `.url` the input claimed.
     allowUrl(options.allowedOrigins, request.url);
@@ -33,7 +32,8 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
     const redirect: RequestRedirect = request.redirect == 'error' ? 'error' : 'manual';
     // Strings, Blobs, buffers, URLSearchParams and FormData can be sent twice; a stream cannot, and
     // a Request's own body is always one.
-    const body = (init?.body ?? given?.body) as Partial<ReadableStream> | null | undefined;
+    const body = (init?.body ?? (input as Partial<Request> | null)?.body) as
+      Partial<ReadableStream> | null | undefined;
     const replayable = typeof body?.getReader != 'function';
     let shopper: CustomerSummary | undefined;
     const send = (retry?: boolean) =>

@@ -142,7 +142,8 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
   const [on, emit] = createEmitter(signal);
   let customer: CustomerSummary | null = null;
   // The shopper the last token named, kept across a logout: signing in as someone else is a switch.
-  let lastSeen: CustomerSummary | null = null;
+  // Unset before the first token; `null` after a switch another tab announced.
+  let lastSeen: CustomerSummary | null | undefined;
 
   // An `invalidate` event being dispatched: a listener's own invalidate() has nothing to announce.
   let dispatching = false;

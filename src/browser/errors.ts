@@ -233,6 +233,8 @@ export function isCustomerAuthError<C extends CustomerAuthErrorCode = CustomerAu
   value: unknown,
   code?: C,
 ): value is CustomerAuthErrorFor<C> {
-  const error = value as Partial<CustomerAuthError> | null | undefined;
-  return error?.[BRAND] === true && (code === undefined || error.code === code);
+  return (
+    (value as Partial<CustomerAuthError> | null | undefined)?.[BRAND] === true &&
+    (code === undefined || (value as CustomerAuthError).code === code)
+  );
 }

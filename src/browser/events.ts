@@ -76,8 +76,6 @@ export type Emit = <K extends CustomerAuthEventName>(
   detail: CustomerAuthEventMap[K],
 ) => void;
 
-const EVENT_NAMES = ['token', 'logout', 'customerchange', 'invalidate'];
-
 /**
  * A typed emitter over `EventTarget`: a throwing listener is reported like any event listener's
  * error and does not disturb the SDK; `signal` removes every listener. @internal
@@ -86,7 +84,10 @@ export function createEmitter(signal: AbortSignal): [on: Subscribe, emit: Emit] 
   const target = new EventTarget();
   return [
     (name, listener) => {
-      if (!EVENT_NAMES.includes(name) || typeof listener != 'function') {
+      if (
+        !['token', 'logout', 'customerchange', 'invalidate'].includes(name) ||
+        typeof listener != 'function'
+      ) {
         throw new TypeError('bc-customer-auth: invalid listener for ' + name);
       }
       const handler = (event: Event) => {

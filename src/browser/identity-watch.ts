@@ -91,6 +91,8 @@ function watchPage(
   // Navigation API a same-document navigation (`replaceState`, `#` toggle) does not.
   let pendingLogout: Event | undefined;
   let lastNavigate: Event | undefined;
+  // The task a `pagehide` that is no logout starts (see below); a restore clears it.
+  let hideTask: ReturnType<typeof setTimeout> | undefined;
   // Without the Navigation API, `window.navigation` names the page's element with that id (or an
   // iframe's window): only an event target that is not a node is the API.
   const found = (globalThis as { navigation?: unknown }).navigation;
@@ -136,7 +138,6 @@ function watchPage(
   });
   // A task later otherwise, so the page's own `pagehide` handlers can still send with the token (a
   // `keepalive` save); an unloading page never runs it, a restored one clears it on `pageshow`.
-  let hideTask: ReturnType<typeof setTimeout> | undefined;
   listen(window, 'pagehide', signal, () => {
     if (pendingLogout && !pendingLogout.defaultPrevented) onSignal('logout');
     else hideTask = setTimeout(onSignal, 0, 'pagehide');

@@ -1,7 +1,5 @@
 import { OriginNotAllowedError } from './errors.js';
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
 /**
  * The normalised origin `value` names, or `undefined` unless it is exactly an origin (no path,
  * query, fragment or credentials) over `https:`, or `http:` on a loopback host. @internal
@@ -11,7 +9,7 @@ export function toOrigin(value: unknown): string | undefined {
     const url = new URL(value as string);
     const secure =
       url.protocol == 'https:' ||
-      (url.protocol == 'http:' && LOOPBACK_HOSTS.includes(url.hostname));
+      (url.protocol == 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
     // `*` is a valid host character, but no request ever goes to it: refuse it as a mistaken wildcard.
     if (secure && url.href == url.origin + '/' && !url.host.includes('*')) return url.origin;
   } catch {

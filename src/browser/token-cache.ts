@@ -43,7 +43,7 @@ export function createTokenCache(
   onToken: (token: ReceivedToken, outdated: boolean) => void,
   onError: (error: unknown) => void,
   { maxTokenAgeMs, now, monotonicNow }: ResolvedOptions,
-  isCurrent?: (token: ReceivedToken) => boolean,
+  isCurrent: (token: ReceivedToken) => boolean,
 ): [get: CachedTokenGetter, clear: (keep?: ReceivedToken) => void, outdate: () => void] {
   // Requests are numbered. Only an answer to a request numbered `firstApplicable` or above is
   // applied: applying one raises the mark to its number (older answers are stale), and `clear`
@@ -53,10 +53,10 @@ export function createTokenCache(
   // Requests numbered below it were asked before the last `outdate()`.
   let firstCurrent = 0;
   let cached: ReceivedToken | undefined;
-  // The number of the request `cached` answered.
-  let cachedFrom = 0;
-  let receivedWallMs = 0;
-  let receivedMonotonicMs = 0;
+  // Set with `cached`: the number of the request it answered, and when it arrived.
+  let cachedFrom: number;
+  let receivedWallMs: number;
+  let receivedMonotonicMs: number;
   // Resolves to `undefined` when its answer is stale and no newer token is cached, or to `null` when
   // a listener dropped it: either way, ask again.
   let flight: Promise<ReceivedToken | null | undefined> | undefined;
@@ -87,7 +87,7 @@ export function createTokenCache(
     const pending: typeof flight = request()
       .then(
         (token) => {
-          if ((number >= firstCurrent || isCurrent?.(token)) && apply()) {
+          if ((number >= firstCurrent || isCurrent(token)) && apply()) {
             cached = token;
             cachedFrom = number;
             receivedWallMs = now();

@@ -47,7 +47,6 @@ interface CurrentCustomerClaims {
   exp: number;
 }
 
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 // A longer token is refused, as the server half refuses it: decoding megabytes would hold the page
 // for seconds.
 const MAX_TOKEN_CHARS = 4096;
@@ -64,7 +63,8 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   } catch {
     // Plain text.
   }
-  if (typeof jwt != 'string' || !JWT_SHAPE.test((jwt = jwt.trim()))) {
+  // Three base64url segments.
+  if (typeof jwt != 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test((jwt = jwt.trim()))) {
     throw new InvalidTokenError('not a JWT');
   }
   if ((jwt as string).length > MAX_TOKEN_CHARS) throw new InvalidTokenError('too long');
@@ -106,9 +106,11 @@ export function createTokenSource(
     if (options.getToken) return options.getToken(attempt);
     // A new URL each time: a service worker's runtime cache, which keys Cache Storage by URL and
     // ignores `no-store`, then never answers with a token fetched for an earlier shopper.
-    const url =
-      '/customer/current.jwt?app_client_id=' + options.appClientId + '&_=' + String(Math.random());
-    const response = await options.fetch(new URL(url, options.storefrontUrl ?? location.href), {
+    const url = new URL(
+      '/customer/current.jwt?app_client_id=' + options.appClientId + '&_=' + String(Math.random()),
+      options.storefrontUrl ?? location.href,
+    );
+    const response = await options.fetch(url, {
       credentials: options.storefrontUrl ? 'include' : 'same-origin',
       cache: 'no-store',
       redirect: 'manual',
@@ -117,9 +119,10 @@ export function createTokenSource(
     });
     // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token, nor a
     // sign-out: a followed one that ends in 404 fails like any other.
-    if (response.redirected) throw new TokenRequestError(response.status);
-    if (response.ok) return response.text();
-    if (response.status == 404) return null;
+    if (!response.redirected) {
+      if (response.ok) return response.text();
+      if (response.status == 404) return null;
+    }
     throw new TokenRequestError(response.status);
   };
   return () => {

@@ -109,7 +109,13 @@ function createScenario(seed: number): Scenario {
   };
   const maxTokenAgeMs = random.pick([0, 1000, 5000, 60_000, 3_600_000]);
   const options = { maxTokenAgeMs, now: clock.now, monotonicNow: clock.monotonicNow };
-  const [get, clear] = createTokenCache(request, onToken, () => {}, options as ResolvedOptions);
+  const [get, clear] = createTokenCache(
+    request,
+    onToken,
+    () => {},
+    options as ResolvedOptions,
+    () => false,
+  );
   const scenario: Scenario = {
     random,
     clock,

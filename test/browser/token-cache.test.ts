@@ -540,6 +540,7 @@ describe('token cache: a caller whose request clear() disowned', () => {
         () => {},
         () => {},
         options as ResolvedOptions,
+        () => false,
       );
       const received = (jwt: string): ReceivedToken => [jwt, CUSTOMER, 900_000];
       const disowned = get(null, force);
