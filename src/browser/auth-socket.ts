@@ -104,8 +104,9 @@ export function createSocketOpener(
     init?: unknown,
   ): Promise<T> => {
     const url = allowUrl(options.allowedOrigins, input, socket);
+    // An http(s) URL opens ws(s), and reads back so, as a WebSocket's own `url` does.
+    if (socket) url.protocol = url.protocol.replace('http', 'ws');
     const wire = new URL(url);
-    if (socket) wire.protocol = wire.protocol.replace('http', 'ws');
     // With no fragment and a parsed, allowed ws/wss URL, constructors have no reason to throw an
     // error quoting the tokenized URL.
     wire.hash = '';

@@ -79,14 +79,16 @@ describe('client.webSocket', () => {
     expect((await connection).url).toBe(`/live?token=${env.server.issued[0] ?? ''}&room=a`);
   });
 
-  it('accepts an http(s) URL, opening ws(s), and honours tokenQueryParam', async () => {
+  it('accepts an http(s) URL, opening ws(s) and reading back so, and honours tokenQueryParam', async () => {
     const auth = newClient({
       allowedOrigins: [env.sockets.origin],
       tokenQueryParam: 'access_token',
     });
     const connection = env.sockets.nextConnection();
-    await auth.webSocket(new URL(env.sockets.origin + '/live'));
+    const socket = await auth.webSocket(new URL(env.sockets.origin + '/live'));
     expect((await connection).url).toBe(`/live?access_token=${env.server.issued[0] ?? ''}`);
+    // As `new WebSocket('http://…').url` does: the standard rewrites the scheme first.
+    expect(socket.url).toBe(wsOrigin() + '/live');
   });
 
   it.each([
