@@ -72,7 +72,7 @@ const WHITESPACE_OR_COMMA = /[\s,]/;
 // Proxies, HTTP API events and fetch `Headers` join a repeated header with ", ". A value with a
 // Bearer part before or after such a comma is a repeat, whatever the request's shape. (Commas
 // inside another scheme's value, as in Digest's, are not.)
-const JOINED_BEARER = /,\s*bearer(?:\s|$)|^\s*bearer\s*,/i;
+const JOINED_BEARER = /,\s*bearer(?:[\s,]|$)|^\s*bearer\s*,/i;
 
 /**
  * A value's string form; `''` (no scheme) for one that has none (an object without a prototype,
@@ -131,10 +131,11 @@ function queryTokenValues(request: TokenRequestLike): string[] {
   // prototype, so `url` is read as is, but never as a polluted Object.prototype's.
   const found: unknown = readOwn(request, 'originalUrl') ?? request.url;
   const url = typeof found === 'string' ? found : '';
-  const start = url.indexOf('?');
+  // The query ends at the fragment, and a "?" inside the fragment starts none.
+  const [target = ''] = url.split('#', 1);
+  const start = target.indexOf('?');
   if (start === -1 || url === (Object.prototype as TokenRequestLike).url) return [];
-  const end = url.indexOf('#', start);
-  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)).getAll('token');
+  return new URLSearchParams(target.slice(start + 1)).getAll('token');
 }
 
 /** Reads the Bearer credentials of one `Authorization` value; `undefined` for another scheme. */

@@ -15,8 +15,8 @@ import { knownOptions, readFlag } from './option-checks.js';
 export interface CustomerRequest extends TokenRequestLike {
   /** The HTTP method; an `OPTIONS` CORS preflight passes through unauthenticated. */
   readonly method?: string | undefined;
-  /** The verified shopper, set once the token checks out. */
-  customer?: VerifiedCustomer;
+  /** The verified shopper, set once the token checks out; `undefined` on a CORS preflight. */
+  customer?: VerifiedCustomer | undefined;
 }
 
 /**
@@ -97,20 +97,31 @@ function isPreflight(req: CustomerRequest): boolean {
   );
 }
 
-/** Verifies one request; `{ customer }` on success, `{ error }` otherwise (`error` undefined: no token). */
+/**
+ * Verifies one request: `customer` on success, else `error` (`undefined`: no token). Both are own
+ * properties, so a polluted `Object.prototype.customer` never reads as a customer.
+ */
 export async function authenticateRequest(
   verifier: Verifier,
   req: CustomerRequest,
   allowQueryToken: boolean,
-): Promise<{ customer: VerifiedCustomer } | { customer?: undefined; error: unknown }> {
+): Promise<{ customer: VerifiedCustomer | undefined; error: unknown }> {
+  let customer: VerifiedCustomer | undefined;
+  let error: unknown;
   try {
     const token = extractToken(req, { allowQueryToken });
-    if (token === undefined) return { error: undefined };
-    return { customer: await verifier.verify(token) };
-  } catch (error) {
-    // `undefined` means "no token" below: a verifier rejecting without a reason is a server fault.
-    return { error: error ?? Error() };
+    if (token !== undefined) {
+      // A verifier of the app's own that resolves to nothing (`return null` for a store it does
+      // not serve) is a server fault, never a pass.
+      const verified = (await verifier.verify(token)) as VerifiedCustomer | null | undefined;
+      if (verified == null) throw new TypeError('bc-customer-auth: verify() resolved to nothing');
+      customer = verified;
+    }
+  } catch (caught) {
+    // `undefined` means "no token": a verifier rejecting without a reason is a server fault.
+    error = caught ?? Error();
   }
+  return { customer, error };
 }
 
 /** Throws when `verifier` is not a verifier; shared by the factories that take one. */
@@ -177,6 +188,8 @@ export function requireCustomer(
 
   return async (req, res, next) => {
     if (isPreflight(req)) {
+      // Own and undefined: a polluted Object.prototype.customer does not answer a handler's check.
+      req.customer = undefined;
       if (next !== undefined) next();
       // Without next, undefined means "answered": a 204 with the CORS headers the app set.
       else if (res.headersSent !== true) {

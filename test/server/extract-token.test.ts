@@ -186,6 +186,21 @@ describe('extractToken', () => {
     expect(extractToken(request, { allowQueryToken: true })).toBe(TOKEN);
   });
 
+  // A `?` after the `#` is part of the fragment (WHATWG URL); Node passes such a request target
+  // through as `url`, and a fetch Request keeps its fragment.
+  it.each([`/live#x?token=${TOKEN}`, `/live#?token=${TOKEN}`, `/live?x=1#?token=${TOKEN}`])(
+    'reads no query token from the fragment of %s',
+    (url) => {
+      expect(new URL(url, 'http://h').searchParams.get('token')).toBeNull();
+      expect(extractToken({ headers: {}, url }, { allowQueryToken: true })).toBeUndefined();
+      const request = new Request(`http://127.0.0.1${url}`);
+      expect(extractToken(request, { allowQueryToken: true })).toBeUndefined();
+      // Nor does it make a header token "sent both ways".
+      const both = { headers: { authorization: `Bearer ${TOKEN}` }, url };
+      expect(extractToken(both, { allowQueryToken: true })).toBe(TOKEN);
+    },
+  );
+
   it.each([
     ['header and query', { authorization: `Bearer ${TOKEN}` }, `/live?token=${TOKEN}`],
     ['a repeated parameter', {}, `/live?token=${TOKEN}&token=${TOKEN}`],

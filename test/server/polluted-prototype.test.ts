@@ -6,7 +6,9 @@ import {
   createVerifier,
   extractToken,
   requireCustomer,
+  requireCustomerUpgrade,
   TokenClaimError,
+  type CustomerRequest,
   type VerifierOptions,
 } from '../../src/server/index.js';
 import {
@@ -14,6 +16,7 @@ import {
   restRequestEvent,
   webSocketConnectEvent,
 } from './fixtures/api-gateway-events.js';
+import { fakeSocket } from './helpers/http.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -298,6 +301,52 @@ describe('only own properties: the claims and the request', () => {
       extractToken({ headers: {}, url: '/points' }, { allowQueryToken: true }),
     );
     expect(token).toBeUndefined();
+  });
+});
+
+describe('a polluted Object.prototype.customer', () => {
+  const planted = { storeHash: STORE_HASH, customerId: 1, email: 'victim@example.com' };
+
+  it('does not admit a request without a token, or with a forged one, through requireCustomer', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const forged = mintToken({ secret: 'not-the-secret' });
+    for (const headers of [{}, { authorization: `Bearer ${forged}` }]) {
+      const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+      const next = vi.fn();
+      const request = { method: 'GET', url: '/points', headers };
+      const customer = await whilePolluted({ customer: planted }, async () => [
+        await middleware(request, res),
+        await middleware(request, res, next),
+      ]);
+      expect(customer).toEqual([undefined, undefined]);
+      expect(next).not.toHaveBeenCalled();
+      expect(res.statusCode).toBe(401);
+    }
+  });
+
+  it('does not show on a CORS preflight passed on to next: req.customer is undefined there', async () => {
+    const request: CustomerRequest = {
+      method: 'OPTIONS',
+      url: '/points',
+      headers: { 'access-control-request-method': 'POST' },
+    };
+    const next = vi.fn();
+    const seen = await whilePolluted({ customer: planted }, async () => {
+      const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+      await requireCustomer(testVerifier())(request, res, next);
+      return request.customer;
+    });
+    expect(next).toHaveBeenCalledOnce();
+    expect(seen).toBeUndefined();
+  });
+
+  it('does not accept a WebSocket upgrade without a token', async () => {
+    const socket = fakeSocket();
+    const customer = await whilePolluted({ customer: planted }, () =>
+      requireCustomerUpgrade(testVerifier())({ headers: {}, url: '/live' }, socket),
+    );
+    expect(customer).toBeUndefined();
+    expect(socket.written[0]).toMatch(/^HTTP\/1\.1 401 /);
   });
 });
 

@@ -90,4 +90,17 @@ describe('requireCustomer in Express', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toStrictEqual({ handledBy: 'express', message: 'database down' });
   });
+
+  it('hands a verifier that resolves to null to the error handler, never to the route', async () => {
+    const origin = await start({ verify: () => Promise.resolve(null as never) });
+    const response = await fetch(`${origin}/api/points`, {
+      headers: { Authorization: `Bearer ${VALID}` },
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toStrictEqual({
+      handledBy: 'express',
+      message: 'bc-customer-auth: verify() resolved to nothing',
+    });
+    expect(hits).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -9,7 +9,7 @@ import {
   type RequireCustomerOptions,
   type VerifiedCustomer,
 } from '../../src/server/index.js';
-import { close, listen } from './helpers/http.js';
+import { close, fakeSocket, listen } from './helpers/http.js';
 import { mintToken, testVerifier } from './helpers/tokens.js';
 
 const VALID = mintToken();
@@ -167,22 +167,6 @@ describe('requireCustomerUpgrade with ws (noServer)', () => {
   });
 });
 
-/** A stand-in for the upgrade socket that records what the authenticator does to it. */
-function fakeSocket(destroyed = false) {
-  const socket = Object.assign(new EventEmitter(), {
-    destroyed,
-    written: [] as string[],
-    destroyCalls: 0,
-    end(data: string) {
-      socket.written.push(data);
-    },
-    destroy() {
-      socket.destroyCalls += 1;
-    },
-  });
-  return socket;
-}
-
 describe('requireCustomerUpgrade and its socket', () => {
   it('stops swallowing socket errors once the handshake is accepted', async () => {
     const socket = fakeSocket();
@@ -212,6 +196,19 @@ describe('requireCustomerUpgrade and its socket', () => {
     socket.emit('finish');
     expect(socket.destroyCalls).toBe(1);
   });
+
+  it.each([null, undefined])(
+    'refuses the handshake with 500 when the verifier resolves to %s',
+    async (nothing) => {
+      const socket = fakeSocket();
+      const authenticate = requireCustomerUpgrade({
+        verify: () => Promise.resolve(nothing as never),
+      });
+      const customer = await authenticate({ headers: {}, url: `/live?token=${VALID}` }, socket);
+      expect(customer).toBeUndefined();
+      expect(socket.written[0]).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    },
+  );
 
   it('writes a 400 refusal with its reason phrase and Connection: close', async () => {
     const socket = fakeSocket();

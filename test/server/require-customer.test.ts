@@ -152,6 +152,21 @@ describe('requireCustomer on plain node:http (no next)', () => {
     expect(await response.json()).toStrictEqual({ error: 'server_error' });
   });
 
+  // A verifier of the app's own (the FAQ's installed-stores wrapper) with `return null` for a store
+  // it does not serve: the request is neither admitted nor left unanswered.
+  it.each([null, undefined])(
+    'answers 500, not the no-token 401, when the verifier resolves to %s',
+    async (nothing) => {
+      await start({ verify: () => Promise.resolve(nothing as never) });
+      const response = await fetch(`${origin}/points`, {
+        headers: { Authorization: `Bearer ${VALID}` },
+      });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toStrictEqual({ error: 'server_error' });
+      expect(reachedHandler).toBe(0);
+    },
+  );
+
   it('answers 500, not the no-token 401, when the verifier rejects without a reason', async () => {
     await start({ verify: () => Promise.reject(undefined as unknown as Error) });
     const response = await fetch(`${origin}/points`, {

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -44,4 +44,20 @@ export function parseRawResponse(raw: string): {
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+/** A stand-in for the upgrade socket that records what the authenticator does to it. */
+export function fakeSocket(destroyed = false) {
+  const socket = Object.assign(new EventEmitter(), {
+    destroyed,
+    written: [] as string[],
+    destroyCalls: 0,
+    end(data: string) {
+      socket.written.push(data);
+    },
+    destroy() {
+      socket.destroyCalls += 1;
+    },
+  });
+  return socket;
 }
