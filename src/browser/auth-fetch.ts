@@ -23,8 +23,14 @@ export type TokenUser = <T>(
 export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): typeof fetch {
   return async (input, init) => {
     // Checked before `new Request`, which refuses URLs with credentials with a plain TypeError…
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Request has `.url`
-    allowUrl(options.allowedOrigins, (input as Partial<Request> | null)?.url ?? String(input));
+    // Not a string's `.url`: that would be a polluted Object.prototype's.
+    allowUrl(
+      options.allowedOrigins,
+      typeof input == 'string'
+        ? input
+        : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Request has `.url`
+          ((input as Partial<Request> | null)?.url ?? String(input)),
+    );
     const request = new Request(input, init);
     // …and after: what is sent is the Request's own URL, whatever `.url` the input claimed.
     allowUrl(options.allowedOrigins, request.url);
@@ -46,12 +52,15 @@ export function createAuthFetch(options: ResolvedOptions, useToken: TokenUser): 
         // init resets the referrer and its policy (Fetch standard): the caller's are carried over.
         // Firefox drops `keepalive` from a Request built from a Request, and honours it only when
         // `fetch` itself is told: the init goes to `fetch` too.
-        const init: RequestInit = {
+        // No prototype: `Request` and `fetch` read every RequestInit member through it, and a
+        // polluted Object.prototype (`method`, `body`, `headers`) would rewrite the request.
+        const init = {
+          __proto__: null,
           redirect,
           referrer: request.referrer,
           referrerPolicy: request.referrerPolicy,
           keepalive: request.keepalive,
-        };
+        } as RequestInit;
         const attempt = new Request(retry || !replayable ? request : request.clone(), init);
         attempt.headers.set(
           options.authHeaderName,

@@ -98,10 +98,10 @@ export function createSocketOpener(
   const open = new Set<Closable>();
   const connect = async <T extends Closable>(
     input: string | URL,
-    signal: AbortSignal | null | undefined,
+    callerOptions: AuthEventSourceInit | undefined,
     socket: boolean,
     Transport: new (href: string, init?: never) => T,
-    init?: unknown,
+    protocols?: string | string[],
   ): Promise<T> => {
     const url = allowUrl(options.allowedOrigins, input, socket);
     // An http(s) URL opens ws(s), and reads back so, as a WebSocket's own `url` does.
@@ -111,15 +111,19 @@ export function createSocketOpener(
     // error quoting the tokenized URL.
     wire.hash = '';
     const name = options.tokenQueryParam;
+    // The caller's options, own members only: a polluted Object.prototype is no `signal`, nor an
+    // event source's `withCredentials`.
+    const own = { __proto__: null, ...callerOptions } as AuthEventSourceInit;
     // Opened and tracked in the turn the token is known to be current, so a logout or switch
     // sweeps it.
-    return useToken(signal, false, ([token]) => {
+    return useToken(own.signal, false, ([token]) => {
       // Appended to the query as written, as the constructor would send it: serialized anew, the
       // caller's own parameters change (`%20` becomes `+`, `flag` becomes `flag=`, an invalid
       // `%FF` is lost). A token parameter the URL already carries is replaced: one token arrives.
       if (wire.searchParams.has(name)) wire.searchParams.set(name, token);
       else wire.search += (wire.search && '&') + name + '=' + token;
-      const opened = new Transport(wire.href, init as never);
+      // A socket's second argument is its protocols, an event source's its init.
+      const opened = new Transport(wire.href, (socket ? protocols : own) as never);
       // Tracked first: a logout closes it even if its URL cannot be hidden (a transport's own
       // fixed `url`), which rejects the call.
       for (const item of open) if (item.readyState > 1) open.delete(item);
@@ -136,15 +140,8 @@ export function createSocketOpener(
   return [
     // Read from globalThis: a missing constructor must not throw before the origin check does.
     (url, protocols, socketOptions) =>
-      connect(
-        url,
-        socketOptions?.signal,
-        true,
-        options.WebSocket ?? globalThis.WebSocket,
-        protocols,
-      ),
-    (url, init) =>
-      connect(url, init?.signal, false, options.EventSource ?? globalThis.EventSource, init),
+      connect(url, socketOptions, true, options.WebSocket ?? globalThis.WebSocket, protocols),
+    (url, init) => connect(url, init, false, options.EventSource ?? globalThis.EventSource),
     (code, reason) => {
       for (const item of open) {
         // A custom transport whose close() throws must not keep the others open for the

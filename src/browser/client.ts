@@ -321,7 +321,11 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     fetch: createAuthFetch(resolved, useToken),
     webSocket,
     eventSource,
-    getToken: (options) => useToken(options?.signal, options?.force, (token) => token[0]),
+    getToken: (options) => {
+      // Own members only: a polluted Object.prototype (`signal`, `force`) is no option.
+      const { signal, force } = { __proto__: null, ...options } as GetTokenOptions;
+      return useToken(signal, force, (token) => token[0]);
+    },
     getCustomer: () => customer,
     invalidate() {
       // From an `invalidate` listener: no echo, which would bounce between tabs for ever. Told

@@ -201,6 +201,7 @@ export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
       throw new TypeError('bc-customer-auth: invalid option ' + name);
     }
   }
-  resolved.allowedOrigins = resolved.allowedOrigins.map(toOrigin) as string[];
+  // Own elements only: a hole (`[a, , b]`) would otherwise be read through a polluted prototype.
+  resolved.allowedOrigins = Object.values(resolved.allowedOrigins).map(toOrigin) as string[];
   return resolved;
 }

@@ -110,13 +110,15 @@ export function createTokenSource(
       '/customer/current.jwt?app_client_id=' + options.appClientId + '&_=' + String(Math.random()),
       options.storefrontUrl ?? location.href,
     );
+    // No prototype: `fetch` reads every RequestInit member through it (a polluted `method`, `mode`).
     const response = await options.fetch(url, {
+      __proto__: null,
       credentials: options.storefrontUrl ? 'include' : 'same-origin',
       cache: 'no-store',
       redirect: 'manual',
       headers: { Accept: 'application/json' },
       signal: attempt,
-    });
+    } as RequestInit);
     // A redirect (opaque in `manual` mode, or followed by a custom fetch) is never a token, nor a
     // sign-out: a followed one that ends in 404 fails like any other.
     if (!response.redirected) {
