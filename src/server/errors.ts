@@ -96,7 +96,10 @@ export class TokenVerificationError extends Error {
     reason: string,
     options: TokenVerificationErrorOptions = {},
   ) {
-    super(MESSAGE_PREFIX + reason, 'cause' in options ? { cause: options.cause } : undefined);
+    super(
+      MESSAGE_PREFIX + reason,
+      Object.hasOwn(options, 'cause') ? { cause: options.cause } : undefined,
+    );
     this.code = code;
     this.reason = reason;
   }

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from './errors.js';
-import { readOwn } from './own-properties.js';
+import { readOwn, readReal } from './own-properties.js';
 
 /**
  * Headers as Node, Express and plain objects carry them, or a fetch `Headers` object.
@@ -21,8 +21,7 @@ export type HeadersLike =
 export function readsThroughGet(
   headers: HeadersLike,
 ): headers is Extract<HeadersLike, { get: unknown }> {
-  const { get } = headers as { get?: unknown };
-  return typeof get === 'function' && get !== (Object.prototype as { get?: unknown }).get;
+  return typeof readReal(headers as { get?: unknown }, 'get') === 'function';
 }
 
 /**
@@ -94,16 +93,12 @@ function text(value: unknown): string {
 export const texts = (value: unknown): string[] =>
   (Array.isArray(value) ? (value as unknown[]) : [value]).map(text);
 
-function authorizationValues(request: TokenRequestLike): string[] {
-  const { headers } = request;
+function authorizationValues(request: TokenRequestLike, headers: HeadersLike): string[] {
   // Node sets it as an own property, Bun as a getter on IncomingMessage's prototype; never a
   // polluted Object.prototype's (a fetch Request has none). The same rule as `url`'s below.
-  const { rawHeaders } = request;
+  const rawHeaders = readReal(request, 'rawHeaders');
   const values: string[] = [];
-  if (
-    Array.isArray(rawHeaders) &&
-    rawHeaders !== (Object.prototype as TokenRequestLike).rawHeaders
-  ) {
+  if (Array.isArray(rawHeaders)) {
     const raw = rawHeaders as readonly unknown[];
     for (let index = 0; index + 1 < raw.length; index += 2) {
       const name = raw[index];
@@ -129,12 +124,12 @@ function authorizationValues(request: TokenRequestLike): string[] {
 function queryTokenValues(request: TokenRequestLike): string[] {
   // Own `originalUrl` only (Express sets it so). A fetch Request's `url` is a getter on its
   // prototype, so `url` is read as is, but never as a polluted Object.prototype's.
-  const found: unknown = readOwn(request, 'originalUrl') ?? request.url;
+  const found: unknown = readOwn(request, 'originalUrl') ?? readReal(request, 'url');
   const url = typeof found === 'string' ? found : '';
   // The query ends at the fragment, and a "?" inside the fragment starts none.
   const [target = ''] = url.split('#', 1);
   const start = target.indexOf('?');
-  if (start === -1 || url === (Object.prototype as TokenRequestLike).url) return [];
+  if (start === -1) return [];
   return new URLSearchParams(target.slice(start + 1)).getAll('token');
 }
 
@@ -194,7 +189,9 @@ export function extractToken(
   if (typeof request !== 'object' || (request as unknown) === null) {
     throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
   }
-  if (typeof request.headers !== 'object' || (request.headers as unknown) === null) {
+  // Own or the request class's (Node's is a getter), never a polluted Object.prototype's.
+  const headers: unknown = readReal(request, 'headers');
+  if (typeof headers !== 'object' || headers === null) {
     throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
   }
   if (typeof options !== 'object' || (options as unknown) === null) {
@@ -203,5 +200,5 @@ export function extractToken(
   // Own property only: a polluted Object.prototype must not turn the query parameter on.
   const query =
     readOwn(options, 'allowQueryToken') === true ? queryTokenValues(request) : undefined;
-  return selectToken(authorizationValues(request), query);
+  return selectToken(authorizationValues(request, headers as HeadersLike), query);
 }

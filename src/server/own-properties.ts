@@ -10,6 +10,18 @@ export function readOwn<T extends object, K extends keyof T & string>(
 }
 
 /**
+ * Reads a property, own or from the object's class (a fetch `Request`'s getters, Node's `headers`
+ * and `headersSent`), but never a polluted `Object.prototype`'s: that reads as `undefined`.
+ */
+export function readReal<T extends object, K extends keyof T & string>(
+  object: T,
+  key: K,
+): T[K] | undefined {
+  const value = object[key];
+  return value === (Object.prototype as T)[key] ? undefined : value;
+}
+
+/**
  * Copies the own properties of `value` (none for `null`, `undefined` or a primitive) onto an
  * object without a prototype, so that reading any name gives an own value or `undefined`.
  */

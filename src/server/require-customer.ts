@@ -3,6 +3,7 @@ import { extractToken, readsThroughGet, type TokenRequestLike } from './extract-
 import { describeChallenge, validateRealm } from './http-challenge.js';
 import type { Verifier } from './verifier.js';
 import { knownOptions, readFlag } from './option-checks.js';
+import { readReal } from './own-properties.js';
 
 /**
  * A request {@link requireCustomer} can authenticate; it sets `customer` on success.
@@ -85,8 +86,10 @@ export type CustomerMiddleware = (
 ) => Promise<VerifiedCustomer | undefined>;
 
 function isPreflight(req: CustomerRequest): boolean {
-  if (req.method !== 'OPTIONS') return false;
-  const { headers } = req;
+  // Own or the request class's, never a polluted Object.prototype's: that would make any request
+  // with an Access-Control-Request-Method header a preflight, passed on unauthenticated.
+  if (readReal(req, 'method') !== 'OPTIONS') return false;
+  const headers = readReal(req, 'headers');
   if (typeof headers !== 'object' || (headers as unknown) === null) return false;
   if (readsThroughGet(headers)) {
     // `!= null`: a Map or another Headers look-alike answers undefined for a missing header.
@@ -192,7 +195,7 @@ export function requireCustomer(
       req.customer = undefined;
       if (next !== undefined) next();
       // Without next, undefined means "answered": a 204 with the CORS headers the app set.
-      else if (res.headersSent !== true) {
+      else if (readReal(res, 'headersSent') !== true) {
         res.statusCode = 204;
         res.end('');
       }
@@ -209,12 +212,12 @@ export function requireCustomer(
       next(result.error);
       return undefined;
     }
-    if (res.headersSent !== true) {
+    if (readReal(res, 'headersSent') !== true) {
       res.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     }
     // Writing to an ended response emits ERR_STREAM_WRITE_AFTER_END on it: an uncaught exception.
-    if (!res.writableEnded) res.end(answer.body);
+    if (!readReal(res, 'writableEnded')) res.end(answer.body);
     return undefined;
   };
 }

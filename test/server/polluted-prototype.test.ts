@@ -8,6 +8,7 @@ import {
   requireCustomer,
   requireCustomerUpgrade,
   TokenClaimError,
+  TokenVerificationError,
   type CustomerRequest,
   type VerifierOptions,
 } from '../../src/server/index.js';
@@ -395,5 +396,77 @@ describe('a polluted Object.prototype.get', () => {
 
     expect(fromRequest).toBe(VALID);
     expect(fromMap).toBe(VALID);
+  });
+});
+
+const ATTACKER = mintToken({
+  claims: realClaims({ customer: { id: 666, email: 'evil@example.com', group_id: 0 } }),
+});
+
+// Hand-built or adapted request and response objects (their `method`, `headers`, `headersSent` and
+// `writableEnded` are optional): Node's own are own properties or class getters.
+describe('a polluted Object.prototype and a request without its own method', () => {
+  it('is not made a preflight, passed to next() unauthenticated, by Object.prototype.method', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const next = vi.fn();
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    // The attacker sends Access-Control-Request-Method on an ordinary request, without a token.
+    const request: CustomerRequest = {
+      url: '/points',
+      headers: { 'access-control-request-method': 'GET' },
+    };
+    await whilePolluted({ method: 'OPTIONS' }, () => middleware(request, res, next));
+
+    expect(next).not.toHaveBeenCalled();
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('a polluted Object.prototype and a request without its own headers', () => {
+  it('takes no token from a polluted Object.prototype.headers', async () => {
+    const request = { url: '/points' } as unknown as CustomerRequest;
+    const outcome = await whilePolluted(
+      { headers: { authorization: `Bearer ${ATTACKER}` } },
+      () => {
+        try {
+          return extractToken(request);
+        } catch (error) {
+          return error;
+        }
+      },
+    );
+    expect(outcome).not.toBe(ATTACKER);
+    expect(outcome).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('a polluted Object.prototype and a response without its own headersSent or writableEnded', () => {
+  it('still answers 401 with its challenge under Object.prototype.headersSent', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    await whilePolluted({ headersSent: true }, () =>
+      middleware({ method: 'GET', url: '/points', headers: {} }, res),
+    );
+    expect(res.statusCode).toBe(401);
+    expect(res.setHeader).toHaveBeenCalledWith('WWW-Authenticate', 'Bearer realm="api"');
+  });
+
+  it('still ends the response under Object.prototype.writableEnded (else the request hangs)', async () => {
+    const middleware = requireCustomer(testVerifier());
+    const res = { statusCode: 200, setHeader: vi.fn(), end: vi.fn() };
+    await whilePolluted({ writableEnded: true }, () =>
+      middleware({ method: 'GET', url: '/points', headers: {} }, res),
+    );
+    expect(res.end).toHaveBeenCalledOnce();
+  });
+});
+
+describe('a polluted Object.prototype.cause', () => {
+  it('takes no cause from a polluted Object.prototype', async () => {
+    const error = await whilePolluted(
+      { cause: 'polluted' },
+      () => new TokenVerificationError('MALFORMED', 'token is not three segments'),
+    );
+    expect(Object.hasOwn(error, 'cause')).toBe(false);
   });
 });
