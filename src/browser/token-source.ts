@@ -68,19 +68,25 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
     throw new InvalidTokenError('not a JWT');
   }
   if ((jwt as string).length > MAX_TOKEN_CHARS) throw new InvalidTokenError('too long');
-  let claims: CurrentCustomerClaims | null;
+  let claims: CurrentCustomerClaims;
   try {
-    // `header` said outright: jwt-decode would read a polluted Object.prototype's otherwise.
-    claims = jwtDecode<CurrentCustomerClaims | null>(jwt as string, { header: false });
+    // `header` said outright: jwt-decode would read a polluted Object.prototype's otherwise. Own
+    // claims only, for the same reason: a token lacking one never gets the prototype's.
+    claims = {
+      __proto__: null,
+      ...jwtDecode<CurrentCustomerClaims | null>(jwt as string, { header: false }),
+    } as CurrentCustomerClaims;
   } catch (error) {
     throw new InvalidTokenError('not a JWT', error);
   }
-  const customer = claims?.customer;
-  if (claims?.aud !== appClientId || claims.application_id !== appClientId) {
+  const customer = { __proto__: null, ...claims.customer } as NonNullable<
+    CurrentCustomerClaims['customer']
+  >;
+  if (claims.aud !== appClientId || claims.application_id !== appClientId) {
     throw new InvalidTokenError('aud');
   }
   if (claims.operation !== 'current_customer') throw new InvalidTokenError('operation');
-  if (typeof customer?.id != 'number') throw new InvalidTokenError('customer');
+  if (typeof customer.id != 'number') throw new InvalidTokenError('customer');
   return [
     jwt as string,
     {

@@ -249,6 +249,25 @@ describe('parseToken', () => {
     expect(customer.id).toBe(1);
   });
 
+  it('takes no claim a token lacks from a polluted Object.prototype', async () => {
+    const lacking = makeJwt(1, { store_hash: undefined, customer: { id: 1, group_id: '0' } });
+    const noAudience = makeJwt(1, { aud: undefined });
+    const pollution = { email: 'victim@example.com', store_hash: 'victimstore', aud: CLIENT_ID };
+    const [customer, refused] = await whilePolluted(pollution, () => [
+      parseToken(lacking, CLIENT_ID)[1],
+      (() => {
+        try {
+          return parseToken(noAudience, CLIENT_ID);
+        } catch (error) {
+          return error;
+        }
+      })(),
+    ]);
+    expect(customer).toEqual({ id: 1, email: undefined, groupId: '0', storeHash: undefined });
+    expect(refused).toBeInstanceOf(InvalidTokenError);
+    expect(refused).toMatchObject({ message: 'bc-customer-auth: invalid token: aud' });
+  });
+
   it('reads the lifetime from exp − iat', () => {
     const [, , lifetimeMs] = parseToken(makeJwt(1, { iat: 100, exp: 1000 }), CLIENT_ID);
     expect(lifetimeMs).toBe(900_000);
