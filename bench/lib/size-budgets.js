@@ -45,5 +45,5 @@ export const SIZE_BUDGETS = {
   esmFetchOnly: 384,
   esmConfigureAndFetch: 4672,
   esmEverything: 4800,
-  server: 6208,
+  server: 6144,
 };

@@ -121,16 +121,17 @@ export type ApiGatewayAuthorizer = (
 // The account and API ids are API Gateway's own, never the caller's: word characters and hyphens,
 // so local emulators' placeholders (serverless-offline's `random-account-id`) work. IAM's wildcards
 // (`*`, `?`) are refused everywhere: the policy covers one stage (`$default` too) of one API.
-const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:[\w-]+:[\w-]+)\/([^/*?]+)\/./;
+// The match is the ARN up to its stage and the slash after it; more must follow.
+const EXECUTE_API_ARN_STAGE = /^arn:[a-z-]+:execute-api:[a-z0-9-]+:[\w-]+:[\w-]+\/[^/*?]+\/(?=.)/;
 
 function misconfigured(reason: string): Error {
   return new Error(`bc-customer-auth: API Gateway authorizer misconfigured: ${reason}`);
 }
 
 function stageWildcard(arn: string): string {
-  const match = EXECUTE_API_ARN.exec(arn);
+  const match = EXECUTE_API_ARN_STAGE.exec(arn);
   if (match === null) throw misconfigured('the event ARN is not an execute-api ARN');
-  return `${match[1] ?? ''}/${match[2] ?? ''}/*`;
+  return `${match[0]}*`;
 }
 
 async function verifyOrUnauthorized(
@@ -182,11 +183,10 @@ export function createApiGatewayAuthorizer(
     }
     if (input === undefined) throw misconfigured('unrecognised event (expected TOKEN or REQUEST)');
     const resource = stageWildcard(input.arn);
-    const customer = await verifyOrUnauthorized(verifier, input.token);
-    const context: AuthorizerContext = customer;
+    const context: AuthorizerContext = await verifyOrUnauthorized(verifier, input.token);
     if (input.kind === 'http-v2' && simpleResponses) return { isAuthorized: true, context };
     return {
-      principalId: `${customer.storeHash}/${customer.customerId}`,
+      principalId: `${context.storeHash}/${context.customerId}`,
       policyDocument: {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],

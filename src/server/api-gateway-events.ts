@@ -1,4 +1,4 @@
-import { selectToken, texts } from './extract-token.js';
+import { recordAuthorizationValues, selectToken, texts } from './extract-token.js';
 import { ownProperties } from './own-properties.js';
 
 type StringMap = Readonly<Record<string, string | null | undefined>> | null | undefined;
@@ -118,15 +118,10 @@ export interface AuthorizerInput {
   readonly token: string | undefined;
 }
 
-function namedValues(single: StringMap, multi: StringListMap, name: string): string[] {
-  const values: string[] = [];
+function authorizationValues(single: StringMap, multi: StringListMap): string[] {
   const source = multi ?? single;
-  if (typeof source !== 'object' || source === null) return values;
-  for (const [key, value] of Object.entries(source)) {
-    if (key.toLowerCase() !== name || value === undefined || value === null) continue;
-    values.push(...texts(value));
-  }
-  return values;
+  if (typeof source !== 'object' || source === null) return [];
+  return recordAuthorizationValues(source);
 }
 
 function exactValues(single: StringMap, multi: StringListMap, name: string): string[] {
@@ -136,7 +131,7 @@ function exactValues(single: StringMap, multi: StringListMap, name: string): str
 }
 
 function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): AuthorizerInput {
-  const headers = namedValues(event.headers, undefined, 'authorization');
+  const headers = authorizationValues(event.headers, undefined);
   const query = new URLSearchParams(event.rawQueryString ?? '').getAll('token');
   return {
     kind: 'http-v2',
@@ -148,7 +143,7 @@ function readHttpV2(event: HttpApiAuthorizerEventV2, allowQueryToken: boolean): 
 function readRequest(event: RestRequestAuthorizerEvent, allowQueryToken: boolean): AuthorizerInput {
   const isConnect =
     ownProperties(event.requestContext as { eventType?: unknown }).eventType === 'CONNECT';
-  const headers = namedValues(event.headers, event.multiValueHeaders, 'authorization');
+  const headers = authorizationValues(event.headers, event.multiValueHeaders);
   const query = exactValues(
     event.queryStringParameters,
     event.multiValueQueryStringParameters,

@@ -40,6 +40,11 @@ export interface ClaimRules {
 export const STORE_HASH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const GROUP_ID_PATTERN = /^\d{1,20}$/;
 
+/** Tells whether `value` is a safe integer (a number, then) no smaller than `minimum`. */
+export function isSafeIntegerAtLeast(value: unknown, minimum: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= minimum;
+}
+
 function invalid(claim: string, reason: string): TokenClaimError {
   return new TokenClaimError('CLAIM_INVALID', claim, reason);
 }
@@ -66,7 +71,7 @@ function readStoreHash(payload: JsonObject, rules: ClaimRules): string {
 
 function readSeconds(payload: JsonObject, claim: 'iat' | 'exp' | 'nbf'): number {
   const value = readOwn(payload, claim);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  if (!isSafeIntegerAtLeast(value, 0)) {
     throw invalid(claim, 'must be a non-negative integer number of seconds');
   }
   return value;
@@ -116,24 +121,26 @@ function readGroupId(customer: JsonObject): string {
   if (typeof groupId === 'string' && GROUP_ID_PATTERN.test(groupId)) {
     return groupId.replace(/^0+(?=\d)/, '');
   }
-  if (typeof groupId === 'number' && Number.isSafeInteger(groupId) && groupId >= 0) {
+  if (isSafeIntegerAtLeast(groupId, 0)) {
     return String(groupId);
   }
   throw invalid('customer.group_id', 'must be a non-negative integer or a string of digits');
 }
 
-function readCustomer(payload: JsonObject): { id: number; email: string; groupId: string } {
+function readCustomer(
+  payload: JsonObject,
+): Pick<VerifiedCustomer, 'customerId' | 'email' | 'groupId'> {
   const customer = readOwn(payload, 'customer');
   if (!isJsonObject(customer)) throw invalid('customer', 'must be an object');
-  const id = readOwn(customer, 'id');
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+  const customerId = readOwn(customer, 'id');
+  if (!isSafeIntegerAtLeast(customerId, 1)) {
     throw invalid('customer.id', 'must be a positive integer');
   }
   const email = readOwn(customer, 'email');
-  if (typeof email !== 'string' || email.length === 0) {
+  if (typeof email !== 'string' || email === '') {
     throw invalid('customer.email', 'must be a non-empty string');
   }
-  return { id, email, groupId: readGroupId(customer) };
+  return { customerId, email, groupId: readGroupId(customer) };
 }
 
 /**
@@ -155,13 +162,5 @@ export function validateClaims(
   const expiresAt = readSeconds(payload, 'exp');
   checkTimes(issuedAt, expiresAt, rules, nowSeconds);
   checkNotBefore(payload, rules, nowSeconds);
-  const customer = readCustomer(payload);
-  return Object.freeze({
-    storeHash,
-    customerId: customer.id,
-    email: customer.email,
-    groupId: customer.groupId,
-    issuedAt,
-    expiresAt,
-  });
+  return Object.freeze({ storeHash, ...readCustomer(payload), issuedAt, expiresAt });
 }

@@ -73,8 +73,7 @@ export interface CompactJwsParser {
   remember(jws: CompactJws): void;
 }
 
-function splitToken(token: unknown): { token: string; firstDot: number; lastDot: number } {
-  if (typeof token !== 'string') throw malformed('token must be a string');
+function findDots(token: string): { firstDot: number; lastDot: number } {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new TokenVerificationError(
       'TOO_LARGE',
@@ -87,7 +86,7 @@ function splitToken(token: unknown): { token: string; firstDot: number; lastDot:
   if (emptySegment || token.indexOf('.', firstDot + 1) !== lastDot) {
     throw malformed('token is not three non-empty segments joined by dots');
   }
-  return { token, firstDot, lastDot };
+  return { firstDot, lastDot };
 }
 
 /**
@@ -97,8 +96,9 @@ function splitToken(token: unknown): { token: string; firstDot: number; lastDot:
 export function createCompactJwsParser(): CompactJwsParser {
   const knownHeaders = new Map<string, JwsAlgorithm>();
 
-  function parse(input: unknown): CompactJws {
-    const { token, firstDot, lastDot } = splitToken(input);
+  function parse(token: unknown): CompactJws {
+    if (typeof token !== 'string') throw malformed('token must be a string');
+    const { firstDot, lastDot } = findDots(token);
     const headerSegment = token.slice(0, firstDot);
     const known = knownHeaders.get(headerSegment);
     const algorithm = known ?? readAlgorithm(headerSegment);

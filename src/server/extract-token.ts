@@ -93,6 +93,20 @@ function text(value: unknown): string {
 export const texts = (value: unknown): string[] =>
   (Array.isArray(value) ? (value as unknown[]) : [value]).map(text);
 
+/**
+ * The values of a header record's `Authorization` entries, the name matched case-insensitively;
+ * an entry set to `null` or `undefined` is absent.
+ * @internal
+ */
+export function recordAuthorizationValues(headers: object): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'authorization' || value == null) continue;
+    values.push(...texts(value));
+  }
+  return values;
+}
+
 function authorizationValues(request: TokenRequestLike, headers: HeadersLike): string[] {
   // Node sets it as an own property, Bun as a getter on IncomingMessage's prototype; never a
   // polluted Object.prototype's (a fetch Request has none). The same rule as `url`'s below.
@@ -114,11 +128,7 @@ function authorizationValues(request: TokenRequestLike, headers: HeadersLike): s
     // `== null`: a Map or another Headers look-alike answers undefined for a missing header.
     return value == null ? values : texts(value);
   }
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'authorization' || value == null) continue;
-    values.push(...texts(value));
-  }
-  return values;
+  return recordAuthorizationValues(headers);
 }
 
 function queryTokenValues(request: TokenRequestLike): string[] {
@@ -186,11 +196,11 @@ export function extractToken(
   request: TokenRequestLike,
   options: ExtractTokenOptions = {},
 ): string | undefined {
-  if (typeof request !== 'object' || (request as unknown) === null) {
-    throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
-  }
   // Own or the request class's (Node's is a getter), never a polluted Object.prototype's.
-  const headers: unknown = readReal(request, 'headers');
+  const headers: unknown =
+    typeof request === 'object' && (request as unknown) !== null
+      ? readReal(request, 'headers')
+      : undefined;
   if (typeof headers !== 'object' || headers === null) {
     throw new TypeError('bc-customer-auth: extractToken needs a request with headers');
   }

@@ -8,11 +8,12 @@ export interface ChallengeResponse {
   readonly body: string;
 }
 
-const QUOTED_STRING_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+// One or more characters that a quoted string holds without escaping: the realm is never empty.
+const QUOTED_STRING_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** Checks that a realm can sit inside a quoted string without escaping. */
 export function validateRealm(realm: unknown, owner: string): string {
-  if (typeof realm !== 'string' || realm === '' || !QUOTED_STRING_SAFE.test(realm)) {
+  if (typeof realm !== 'string' || !QUOTED_STRING_SAFE.test(realm)) {
     throw new TypeError(
       `bc-customer-auth: ${owner} option "realm" must be printable ASCII without quotes or backslashes`,
     );

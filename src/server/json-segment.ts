@@ -1,5 +1,5 @@
 import { decodeBase64url } from './base64url.js';
-import { TokenVerificationError } from './errors.js';
+import { TokenVerificationError, type TokenVerificationErrorOptions } from './errors.js';
 
 /** A JSON object decoded from a token segment. */
 export type JsonObject = Record<string, unknown>;
@@ -7,9 +7,12 @@ export type JsonObject = Record<string, unknown>;
 // ignoreBOM keeps a byte-order mark in the text, where JSON.parse then rejects it.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function malformed(label: string, detail: string, cause?: unknown): TokenVerificationError {
-  const reason = `token ${label} ${detail}`;
-  return new TokenVerificationError('MALFORMED', reason, cause === undefined ? {} : { cause });
+function malformed(
+  label: string,
+  detail: string,
+  options?: TokenVerificationErrorOptions,
+): TokenVerificationError {
+  return new TokenVerificationError('MALFORMED', `token ${label} ${detail}`, options);
 }
 
 /** Tells whether `value` is a plain JSON object (not an array, not null). */
@@ -31,7 +34,7 @@ export function decodeJsonSegment(segment: string, label: 'header' | 'payload'):
   try {
     value = JSON.parse(strictUtf8.decode(bytes));
   } catch (cause) {
-    throw malformed(label, 'is not valid UTF-8 JSON', cause);
+    throw malformed(label, 'is not valid UTF-8 JSON', { cause });
   }
   if (!isJsonObject(value)) throw malformed(label, 'is not a JSON object');
   if (Object.hasOwn(value, '__proto__')) throw malformed(label, 'has a "__proto__" member');

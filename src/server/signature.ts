@@ -9,9 +9,6 @@ export type SignatureCheck = (
   signature: Uint8Array,
 ) => boolean | Promise<boolean>;
 
-const NODE_DIGEST: Readonly<Record<JwsAlgorithm, string>> = { HS256: 'sha256', HS512: 'sha512' };
-const WEB_HASH: Readonly<Record<JwsAlgorithm, string>> = { HS256: 'SHA-256', HS512: 'SHA-512' };
-
 interface RuntimeGlobals {
   crypto?: { subtle?: SubtleCrypto };
 }
@@ -23,7 +20,8 @@ export function createNodeSignatureCheck(
 ): SignatureCheck {
   const key = crypto.createSecretKey(secret, 'utf8');
   return (algorithm, signingInput, signature) => {
-    const expected = crypto.createHmac(NODE_DIGEST[algorithm], key).update(signingInput).digest();
+    const digest = `sha${algorithm.slice(2)}`; // HS256 → sha256, HS512 → sha512
+    const expected = crypto.createHmac(digest, key).update(signingInput).digest();
     return crypto.timingSafeEqual(expected, signature);
   };
 }
@@ -40,7 +38,8 @@ export function createWebCryptoSignatureCheck(
   function keyFor(algorithm: JwsAlgorithm): Promise<CryptoKey> {
     let key = keys.get(algorithm);
     if (key === undefined) {
-      const algorithmParams = { name: 'HMAC', hash: WEB_HASH[algorithm] };
+      const hash = `SHA-${algorithm.slice(2)}`; // HS256 → SHA-256, HS512 → SHA-512
+      const algorithmParams = { name: 'HMAC', hash };
       key = subtle.importKey('raw', secretBytes, algorithmParams, false, ['verify']);
       // A failed import is not cached, so a transient failure does not poison the verifier.
       key.catch(() => keys.delete(algorithm));

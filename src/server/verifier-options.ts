@@ -1,4 +1,4 @@
-import { STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
+import { isSafeIntegerAtLeast, STORE_HASH_PATTERN, type ClaimRules } from './claims.js';
 import { knownOptions } from './option-checks.js';
 
 /**
@@ -89,7 +89,7 @@ function optionError(name: string, requirement: string): TypeError {
 }
 
 function requireText(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.trim() !== value) {
+  if (typeof value !== 'string' || value === '' || value.trim() !== value) {
     throw optionError(name, 'must be a non-empty string without surrounding whitespace');
   }
   return value;
@@ -116,7 +116,7 @@ function resolveStoreHashes(value: unknown): ReadonlySet<string> | null {
 
 function resolveSeconds(value: unknown, name: string, fallback: number, minimum: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+  if (!isSafeIntegerAtLeast(value, minimum)) {
     throw optionError(name, `must be an integer number of seconds, at least ${minimum}`);
   }
   return value;

@@ -28,7 +28,8 @@ export interface Verifier {
 
 function currentSeconds(now: () => number): number {
   const milliseconds = now();
-  if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds)) {
+  // Number.isFinite does not coerce: a string or a bigint from a JavaScript caller is refused too.
+  if (!Number.isFinite(milliseconds)) {
     throw new TokenVerificationError('INTERNAL', 'the "now" option returned no finite time');
   }
   // Not rounded: flooring would let `exp − now ≥ minRemainingSeconds + clockToleranceSeconds`
