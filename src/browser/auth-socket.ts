@@ -1,4 +1,5 @@
 import { allowUrl } from './origin-policy.js';
+import { ownMembers } from './own-members.js';
 import type { ResolvedOptions } from './options.js';
 import type { TokenUser } from './auth-fetch.js';
 
@@ -113,7 +114,7 @@ export function createSocketOpener(
     const name = options.tokenQueryParam;
     // The caller's options, own members only: a polluted Object.prototype is no `signal`, nor an
     // event source's `withCredentials`.
-    const own = { __proto__: null, ...callerOptions } as AuthEventSourceInit;
+    const own = ownMembers(callerOptions);
     // Opened and tracked in the turn the token is known to be current, so a logout or switch
     // sweeps it.
     return useToken(own.signal, false, ([token]) => {

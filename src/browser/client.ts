@@ -1,4 +1,5 @@
 import { createAuthFetch, type TokenUser } from './auth-fetch.js';
+import { ownMembers } from './own-members.js';
 import {
   CLOSE_CODE_CUSTOMER_CHANGE,
   CLOSE_CODE_DESTROY,
@@ -323,7 +324,7 @@ export function createCustomerAuth(options: CustomerAuthOptions): CustomerAuthCl
     eventSource,
     getToken: (options) => {
       // Own members only: a polluted Object.prototype (`signal`, `force`) is no option.
-      const { signal, force } = { __proto__: null, ...options } as GetTokenOptions;
+      const { signal, force } = ownMembers(options);
       return useToken(signal, force, (token) => token[0]);
     },
     getCustomer: () => customer,

@@ -1,4 +1,5 @@
 import { toOrigin } from './origin-policy.js';
+import { ownMembers } from './own-members.js';
 
 /**
  * Options for `createCustomerAuth()` and `configure()`.
@@ -187,7 +188,7 @@ export type ResolvedOptions = Omit<CustomerAuthOptions, Defaulted> & {
 /** Validates options, naming the first bad one in a `TypeError`, and applies defaults. @internal */
 export function resolveOptions(options: CustomerAuthOptions): ResolvedOptions {
   // No prototype: a polluted Object.prototype (`storefrontUrl`) must not supply an option.
-  const resolved = { __proto__: null, ...options } as Record<string, unknown> & ResolvedOptions;
+  const resolved = ownMembers(options) as Record<string, unknown> & ResolvedOptions;
   // A misspelt option (`customerID`) would otherwise be dropped in silence, with its protection.
   for (const name in resolved) {
     if (!Object.hasOwn(OPTIONS, name)) {

@@ -1,5 +1,6 @@
 import { jwtDecode } from 'jwt-decode';
 import { raceAbort } from './abort.js';
+import { ownMembers } from './own-members.js';
 import { listen } from './listen.js';
 import {
   InvalidTokenError,
@@ -59,7 +60,7 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   try {
     const json = JSON.parse(body as string) as { token?: unknown } | null;
     // Own properties only: a polluted Object.prototype must not supply the token.
-    jwt = { __proto__: null, ...json }.token ?? json;
+    jwt = ownMembers(json).token ?? json;
   } catch {
     // Plain text.
   }
@@ -72,16 +73,13 @@ export function parseToken(body: unknown, appClientId: string): ReceivedToken {
   try {
     // `header` said outright: jwt-decode would read a polluted Object.prototype's otherwise. Own
     // claims only, for the same reason: a token lacking one never gets the prototype's.
-    claims = {
-      __proto__: null,
-      ...jwtDecode<CurrentCustomerClaims | null>(jwt as string, { header: false }),
-    } as CurrentCustomerClaims;
+    claims = ownMembers(
+      jwtDecode<CurrentCustomerClaims | null>(jwt as string, { header: false }),
+    ) as CurrentCustomerClaims;
   } catch (error) {
     throw new InvalidTokenError('not a JWT', error);
   }
-  const customer = { __proto__: null, ...claims.customer } as NonNullable<
-    CurrentCustomerClaims['customer']
-  >;
+  const customer = ownMembers(claims.customer) as NonNullable<CurrentCustomerClaims['customer']>;
   if (claims.aud !== appClientId || claims.application_id !== appClientId) {
     throw new InvalidTokenError('aud');
   }
